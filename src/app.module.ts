@@ -1,0 +1,41 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { TimeModule } from './common/time/time.module';
+import { databaseOptions } from './database/database-options';
+import { AuthModule } from './modules/auth/auth.module';
+import { CatalogModule } from './modules/catalog/catalog.module';
+import { HealthModule } from './modules/health/health.module';
+import { HousesModule } from './modules/houses/houses.module';
+import { NeedsModule } from './modules/needs/needs.module';
+import { OffersModule } from './modules/offers/offers.module';
+import { PrivacyModule } from './modules/privacy/privacy.module';
+import { UsersModule } from './modules/users/users.module';
+import { RedisModule } from './redis/redis.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TimeModule,
+        TypeOrmModule.forRoot({ ...databaseOptions(config.DATABASE_URL), autoLoadEntities: true, entities: [] }),
+        RedisModule,
+        HealthModule,
+        AuthModule,
+        UsersModule,
+        HousesModule,
+        CatalogModule,
+        NeedsModule,
+        OffersModule,
+        PrivacyModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+    };
+  }
+}

@@ -1,0 +1,132 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { FastifyReply } from 'fastify';
+import { QueryFailedError } from 'typeorm';
+import { DomainError, ErrorKind } from './domain-error';
+
+const STATUS_OF_KIND: Record<ErrorKind, HttpStatus> = {
+  'bad-request': HttpStatus.BAD_REQUEST,
+  unauthorized: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
+  'not-found': HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+};
+
+// PostgreSQL SQLSTATEs that a client's request can provoke, and what they mean to that client.
+const PG_STATUS: Record<string, HttpStatus> = {
+  '22P02': HttpStatus.BAD_REQUEST, // invalid text representation
+  '22001': HttpStatus.BAD_REQUEST, // string too long
+  '22003': HttpStatus.BAD_REQUEST, // number out of range
+  '22007': HttpStatus.BAD_REQUEST, // invalid datetime
+  '22008': HttpStatus.BAD_REQUEST, // datetime out of range
+  '23505': HttpStatus.CONFLICT, // unique violation
+  '23503': HttpStatus.CONFLICT, // foreign key violation
+  '23514': HttpStatus.CONFLICT, // check violation: the request collided with the current state
+  '40001': HttpStatus.SERVICE_UNAVAILABLE, // serialization failure that survived the retries
+  '40P01': HttpStatus.SERVICE_UNAVAILABLE, // deadlock that survived the retries
+  '57014': HttpStatus.SERVICE_UNAVAILABLE, // statement timeout
+  '57P01': HttpStatus.SERVICE_UNAVAILABLE, // server shutting down
+  '53300': HttpStatus.SERVICE_UNAVAILABLE, // too many connections
+};
+
+const UNAVAILABLE_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+
+export interface ErrorBody {
+  statusCode: number;
+  message: string | string[];
+  error: string;
+  code?: string;
+}
+
+/**
+ * The one place where errors become HTTP answers: domain errors by their kind,
+ * Nest's HttpExceptions as they are, database errors by SQLSTATE, and anything
+ * else as a bare 500 whose details go to the log only.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof HttpException && isOwnShape(exception.getResponse())) {
+      // Answers with a documented shape of their own, such as the health report.
+      void reply.status(exception.getStatus()).send(exception.getResponse());
+      return;
+    }
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500) {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    }
+    void reply.status(body.statusCode).send(body);
+  }
+
+  toBody(exception: unknown): ErrorBody {
+    if (exception instanceof DomainError) {
+      const status = STATUS_OF_KIND[exception.kind];
+      return { statusCode: status, message: exception.message, error: reasonPhrase(status), code: exception.code };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      if (typeof response === 'object' && response !== null) {
+        const { message, error, code } = response as Partial<ErrorBody>;
+        return { statusCode: status, message: message ?? exception.message, error: error ?? reasonPhrase(status), ...(code ? { code } : {}) };
+      }
+      return { statusCode: status, message: String(response), error: reasonPhrase(status) };
+    }
+    const pgCode = databaseErrorCode(exception);
+    if (pgCode && PG_STATUS[pgCode]) {
+      const status = PG_STATUS[pgCode];
+      return { statusCode: status, message: databaseMessage(status), error: reasonPhrase(status), code: `DB_${pgCode}` };
+    }
+    const fastifyStatus = (exception as { statusCode?: unknown } | null)?.statusCode;
+    if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+      return { statusCode: fastifyStatus, message: (exception as Error).message, error: reasonPhrase(fastifyStatus) };
+    }
+    if (isUnavailable(exception)) {
+      return { statusCode: 503, message: 'A service this request needs is unavailable; try again shortly', error: reasonPhrase(503) };
+    }
+    return { statusCode: 500, message: 'Internal server error', error: reasonPhrase(500) };
+  }
+}
+
+function isOwnShape(response: unknown): boolean {
+  return typeof response === 'object' && response !== null && !('message' in response) && 'status' in response;
+}
+
+function databaseErrorCode(exception: unknown): string | undefined {
+  const source = exception instanceof QueryFailedError ? (exception.driverError as { code?: unknown }) : exception;
+  const code = (source as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+function databaseMessage(status: HttpStatus): string {
+  if (status === HttpStatus.CONFLICT) return 'The request conflicts with the current state of the resource';
+  if (status === HttpStatus.BAD_REQUEST) return 'A value in the request is out of range or malformed';
+  return 'The database is busy or unavailable; try again shortly';
+}
+
+function isUnavailable(exception: unknown): boolean {
+  const error = exception as { code?: unknown; message?: unknown } | null;
+  if (typeof error?.code === 'string' && UNAVAILABLE_NETWORK_CODES.has(error.code)) return true;
+  const message = typeof error?.message === 'string' ? error.message : '';
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(message);
+}
+
+export function reasonPhrase(status: number): string {
+  const phrases: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    405: 'Method Not Allowed',
+    406: 'Not Acceptable',
+    409: 'Conflict',
+    413: 'Payload Too Large',
+    415: 'Unsupported Media Type',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    503: 'Service Unavailable',
+  };
+  return phrases[status] ?? 'Error';
+}

@@ -1,0 +1,107 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+  ValidateIf,
+} from 'class-validator';
+
+export const APP_ROLES = ['all', 'api', 'worker'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+
+const DEV_JWT_SECRET = 'inkind-development-secret-do-not-use-in-production';
+
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * The one typed configuration of the service. Nothing else reads process.env:
+ * every part of the app receives this object through dependency injection.
+ */
+export class AppConfig {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @Matches(/^postgres(ql)?:\/\/[^/]+\/[A-Za-z0-9_-]+(\?.*)?$/, {
+    message: 'must be a postgres:// URL that names a database',
+  })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/inkind';
+
+  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(65535)
+  PORT = 3000;
+
+  @Transform(emptyToUndefined)
+  @ValidateIf((config: AppConfig) => config.NODE_ENV === 'production' || config.JWT_SECRET !== undefined)
+  @IsString({ message: 'is required when NODE_ENV=production' })
+  @MinLength(32, { message: 'must be at least 32 characters long' })
+  JWT_SECRET?: string;
+
+  @Matches(/^\d+[smhd]$/, { message: 'must be a duration such as 15m, 12h or 7d' })
+  JWT_TTL = '12h';
+
+  @Transform(emptyToUndefined)
+  @ValidateIf((config: AppConfig) => config.ADMIN_EMAIL !== undefined || config.ADMIN_PASSWORD !== undefined)
+  @IsEmail({}, { message: 'must be an e-mail address (it is required when ADMIN_PASSWORD is set)' })
+  ADMIN_EMAIL?: string;
+
+  @Transform(emptyToUndefined)
+  @ValidateIf((config: AppConfig) => config.ADMIN_EMAIL !== undefined || config.ADMIN_PASSWORD !== undefined)
+  @IsString({ message: 'is required when ADMIN_EMAIL is set' })
+  @MinLength(10, { message: 'must be at least 10 characters long' })
+  @MaxLength(200)
+  ADMIN_PASSWORD?: string;
+
+  @IsIn(APP_ROLES)
+  APP_ROLE: AppRole = 'all';
+
+  get jwtSecret(): string {
+    return this.JWT_SECRET ?? DEV_JWT_SECRET;
+  }
+
+  get databaseName(): string {
+    return new URL(this.DATABASE_URL).pathname.slice(1);
+  }
+}
+
+export class ConfigError extends Error {}
+
+const KNOWN_KEYS = Object.keys(new AppConfig()).concat(['JWT_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD']);
+
+/**
+ * Builds and validates the configuration from an environment. Throws a
+ * ConfigError whose message is one line naming the first bad variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, string> = {};
+  for (const key of KNOWN_KEYS) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const config = plainToInstance(AppConfig, raw);
+  const errors = validateSync(config, { forbidUnknownValues: true });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    const secret = /PASSWORD|SECRET/.test(first.property);
+    const shown = first.value === undefined || secret ? '' : ` (got "${String(first.value)}")`;
+    throw new ConfigError(`Invalid configuration: ${first.property} ${stripProperty(reason, first.property)}${shown}`);
+  }
+  return config;
+}
+
+function stripProperty(message: string, property: string): string {
+  return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
+}

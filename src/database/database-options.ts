@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import { types } from 'pg';
+import { DataSourceOptions } from 'typeorm';
+
+// A `date` column (a need's neededBy) is a calendar day, not an instant: keep
+// PostgreSQL's 'YYYY-MM-DD' text instead of a Date at the server's midnight.
+types.setTypeParser(types.builtins.DATE, (value: string) => value);
+
+export const MIGRATIONS_GLOB = join(__dirname, '..', '..', 'migrations', '*.{js,ts}');
+export const ENTITIES_GLOB = join(__dirname, '..', 'modules', '**', '*.entity.{js,ts}');
+
+export function databaseOptions(databaseUrl: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities: [ENTITIES_GLOB],
+    migrations: [MIGRATIONS_GLOB],
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error'],
+    extra: {
+      max: 10,
+      connectionTimeoutMillis: 5_000,
+      // A statement stuck behind a lock must not hold a request forever.
+      statement_timeout: 15_000,
+      application_name: 'inkind',
+    },
+  };
+}

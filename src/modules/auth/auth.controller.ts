@@ -1,0 +1,29 @@
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Public } from '../../common/auth/decorators';
+import { LoginDto, RegisterDto } from '../users/dto/register.dto';
+import { LoginResponseDto, toUserResponse, UserResponseDto } from '../users/dto/user-response.dto';
+import { AuthService } from './auth.service';
+
+@ApiTags('accounts')
+@Public()
+@Controller('api/auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('register')
+  @ApiCreatedResponse({ type: UserResponseDto, description: 'A donor or volunteer account' })
+  @ApiConflictResponse({ description: 'The e-mail address has an account already' })
+  async register(@Body() dto: RegisterDto): Promise<UserResponseDto> {
+    return toUserResponse(await this.auth.register(dto));
+  }
+
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiUnauthorizedResponse({ description: 'Wrong e-mail address or password' })
+  async login(@Body() dto: LoginDto): Promise<LoginResponseDto> {
+    const { accessToken, user } = await this.auth.login(dto);
+    return { accessToken, user: toUserResponse(user) };
+  }
+}

@@ -1,0 +1,184 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { AuthUser } from '../../common/auth/auth-user';
+import { notFound } from '../../common/errors/domain-error';
+import { Page, paginate } from '../../common/pagination/page';
+import { Clock } from '../../common/time/clock';
+import { CatalogService } from '../catalog/catalog.service';
+import { StatusChange } from '../history/entities/status-change.entity';
+import { Actor, HistoryService } from '../history/history.service';
+import { parseAvailability, Window } from './availability';
+import { CreateOfferDto, ListOffersQueryDto, UpdateOfferDto, WithdrawOfferDto } from './dto/offer.dto';
+import { Offer, OfferStatus } from './entities/offer.entity';
+import { OfferWindow } from './entities/offer-window.entity';
+import { offerNotChangeable, offerNotWithdrawable, quantityBelowAllocated } from './offers.errors';
+
+const CHANGEABLE: OfferStatus[] = ['open', 'allocated'];
+
+@Injectable()
+export class OffersService {
+  constructor(
+    @InjectRepository(Offer) private readonly offers: Repository<Offer>,
+    @InjectRepository(OfferWindow) private readonly windows: Repository<OfferWindow>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly catalog: CatalogService,
+    private readonly history: HistoryService,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(caller: AuthUser, dto: CreateOfferDto): Promise<Offer> {
+    await this.catalog.assertExists(dto.categoryCode);
+    const windows = parseAvailability(dto.availability, this.clock.now());
+    const id = await this.dataSource.transaction(async (manager) => {
+      const { identifiers } = await manager.insert(Offer, {
+        donorId: caller.id,
+        categoryCode: dto.categoryCode,
+        title: dto.title,
+        description: dto.description || null,
+        quantity: dto.quantity,
+        condition: dto.condition,
+        size: dto.size,
+        pickupStreet: dto.pickupAddress.street,
+        pickupPostcode: dto.pickupAddress.postcode,
+        pickupTown: dto.pickupAddress.town,
+      });
+      const offerId = identifiers[0].id as string;
+      await this.insertWindows(manager, offerId, windows);
+      await this.history.record(manager, { type: 'offer', id: offerId }, caller, null, 'open');
+      return offerId;
+    });
+    return this.load(id);
+  }
+
+  async list(caller: AuthUser, query: ListOffersQueryDto): Promise<Page<Offer>> {
+    const qb = this.offers.createQueryBuilder('offer');
+    if (caller.role === 'donor') qb.andWhere('offer.donor_id = :donorId', { donorId: caller.id });
+    if (query.status !== undefined) qb.andWhere('offer.status = :status', { status: query.status });
+    if (query.category !== undefined) qb.andWhere('offer.category_code = :category', { category: query.category });
+    const page = await paginate(qb, query, { table: 'offers', columns: ['created_at', 'id'] });
+    await this.attachWindows(page.items);
+    return page;
+  }
+
+  /** The offer as the caller may see it: a donor sees only their own (404 for the others). */
+  async get(caller: AuthUser, id: string): Promise<Offer> {
+    const offer = await this.load(id);
+    if (!mayView(caller, offer)) throw notFound('Offer');
+    return offer;
+  }
+
+  async update(caller: AuthUser, id: string, dto: UpdateOfferDto): Promise<Offer> {
+    const windows = dto.availability ? parseAvailability(dto.availability, this.clock.now()) : undefined;
+    await this.dataSource.transaction(async (manager) => {
+      const offer = await this.lockOwned(manager, caller, id);
+      if (!CHANGEABLE.includes(offer.status)) throw offerNotChangeable(offer.status);
+      if (dto.quantity !== undefined && dto.quantity < offer.quantityAllocated) {
+        throw quantityBelowAllocated(offer.quantityAllocated);
+      }
+      const changes: Partial<Offer> = {};
+      if (dto.title !== undefined) changes.title = dto.title;
+      if (dto.description !== undefined) changes.description = dto.description || null;
+      if (dto.condition !== undefined) changes.condition = dto.condition;
+      if (dto.size !== undefined) changes.size = dto.size;
+      if (dto.pickupAddress !== undefined) {
+        changes.pickupStreet = dto.pickupAddress.street;
+        changes.pickupPostcode = dto.pickupAddress.postcode;
+        changes.pickupTown = dto.pickupAddress.town;
+      }
+      if (dto.quantity !== undefined) {
+        changes.quantity = dto.quantity;
+        changes.status = dto.quantity === offer.quantityAllocated ? 'allocated' : 'open';
+      }
+      if (Object.keys(changes).length > 0) await manager.update(Offer, id, changes);
+      if (changes.status && changes.status !== offer.status) {
+        await this.history.record(manager, { type: 'offer', id }, caller, offer.status, changes.status, 'quantity changed');
+      }
+      if (windows) {
+        await manager.delete(OfferWindow, { offerId: id });
+        await this.insertWindows(manager, id, windows);
+      }
+    });
+    return this.load(id);
+  }
+
+  async withdraw(caller: AuthUser, id: string, dto: WithdrawOfferDto): Promise<Offer> {
+    await this.dataSource.transaction(async (manager) => {
+      const offer = await this.lockOwned(manager, caller, id);
+      if (offer.status === 'withdrawn') return; // a repeated withdrawal changes nothing
+      if (!CHANGEABLE.includes(offer.status)) throw offerNotWithdrawable(offer.status);
+      await this.markWithdrawn(manager, offer, caller, dto.reason);
+    });
+    return this.load(id);
+  }
+
+  async historyOf(caller: AuthUser, id: string): Promise<StatusChange[]> {
+    await this.get(caller, id);
+    return this.history.list('offer', id);
+  }
+
+  /** All offers of a donor with their windows, for the export of their personal data. */
+  async listAllOfDonor(donorId: string): Promise<Offer[]> {
+    const offers = await this.offers.find({ where: { donorId }, order: { createdAt: 'ASC' } });
+    await this.attachWindows(offers);
+    return offers;
+  }
+
+  /** For an erased account: open offers are withdrawn and every pickup street is forgotten. */
+  async eraseDonorData(manager: EntityManager, donor: Actor & { id: string }): Promise<void> {
+    const active = await manager.find(Offer, {
+      where: { donorId: donor.id, status: In(CHANGEABLE) },
+      order: { id: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
+    for (const offer of active) await this.markWithdrawn(manager, offer, donor, 'account erased');
+    await manager.update(Offer, { donorId: donor.id }, { pickupStreet: null });
+  }
+
+  private async markWithdrawn(manager: EntityManager, offer: Offer, actor: Actor, reason?: string): Promise<void> {
+    await manager.update(Offer, offer.id, { status: 'withdrawn' });
+    await this.history.record(manager, { type: 'offer', id: offer.id }, actor, offer.status, 'withdrawn', reason);
+  }
+
+  private async lockOwned(manager: EntityManager, caller: AuthUser, id: string): Promise<Offer> {
+    const offer = await manager.findOne(Offer, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!offer || !mayManage(caller, offer)) throw notFound('Offer');
+    return offer;
+  }
+
+  private async load(id: string): Promise<Offer> {
+    const offer = await this.offers.findOneBy({ id });
+    if (!offer) throw notFound('Offer');
+    await this.attachWindows([offer]);
+    return offer;
+  }
+
+  private async insertWindows(manager: EntityManager, offerId: string, windows: Window[]): Promise<void> {
+    await manager.insert(
+      OfferWindow,
+      windows.map((window) => ({ offerId, startsAt: window.startsAt, endsAt: window.endsAt })),
+    );
+  }
+
+  private async attachWindows(offers: Offer[]): Promise<void> {
+    if (offers.length === 0) return;
+    const windows = await this.windows.find({
+      where: { offerId: In(offers.map((offer) => offer.id)) },
+      order: { startsAt: 'ASC' },
+    });
+    for (const offer of offers) offer.windows = windows.filter((window) => window.offerId === offer.id);
+  }
+}
+
+/** Donors see their own offers only; coordinators and admins see all. */
+export function mayView(caller: AuthUser, offer: Offer): boolean {
+  return caller.role === 'admin' || caller.role === 'coordinator' || offer.donorId === caller.id;
+}
+
+/** Its donor and admins may change or withdraw an offer. */
+export function mayManage(caller: AuthUser, offer: Offer): boolean {
+  return caller.role === 'admin' || offer.donorId === caller.id;
+}
+
+/** The street is personal data: only the donor and admins see it here. */
+export const maySeeAddress = mayManage;

@@ -1,0 +1,53 @@
+import { Controller, Delete, Get, HttpCode, HttpStatus } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, Roles } from '../../common/auth/decorators';
+import { StatusChangeResponseDto, toStatusChangeResponse } from '../history/dto/status-change-response.dto';
+import { OfferResponseDto, toOfferResponse } from '../offers/dto/offer-response.dto';
+import { toUserResponse, UserResponseDto } from '../users/dto/user-response.dto';
+import { PrivacyService } from './privacy.service';
+
+class ExportedOfferDto extends OfferResponseDto {
+  @ApiProperty({ type: StatusChangeResponseDto, isArray: true })
+  history: StatusChangeResponseDto[];
+}
+
+class PersonalDataExportDto {
+  @ApiProperty({ format: 'date-time' })
+  exportedAt: string;
+
+  @ApiProperty({ type: UserResponseDto })
+  profile: UserResponseDto;
+
+  @ApiProperty({ type: ExportedOfferDto, isArray: true })
+  offers: ExportedOfferDto[];
+}
+
+@ApiTags('accounts')
+@ApiBearerAuth()
+@Controller('api/me')
+export class PrivacyController {
+  constructor(private readonly privacy: PrivacyService) {}
+
+  @Get('export')
+  @ApiOkResponse({ type: PersonalDataExportDto, description: 'All personal data and records of the caller' })
+  async export(@CurrentUser() caller: AuthUser): Promise<PersonalDataExportDto> {
+    const data = await this.privacy.export(caller);
+    return {
+      exportedAt: data.exportedAt.toISOString(),
+      profile: toUserResponse(data.profile),
+      offers: data.offers.map(({ offer, history }) => ({
+        ...toOfferResponse(offer, { withAddress: true }),
+        history: history.map(toStatusChangeResponse),
+      })),
+    };
+  }
+
+  @Delete()
+  @Roles('donor', 'volunteer')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'Personal data erased; anonymised history kept; the token stops working' })
+  async erase(@CurrentUser() caller: AuthUser): Promise<void> {
+    await this.privacy.erase(caller);
+  }
+}

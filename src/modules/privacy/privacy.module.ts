@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { HistoryModule } from '../history/history.module';
+import { OffersModule } from '../offers/offers.module';
+import { UsersModule } from '../users/users.module';
+import { PrivacyController } from './privacy.controller';
+import { PrivacyService } from './privacy.service';
+
+@Module({
+  imports: [UsersModule, OffersModule, HistoryModule],
+  controllers: [PrivacyController],
+  providers: [PrivacyService],
+})
+export class PrivacyModule {}

@@ -1,0 +1,30 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, Roles } from '../../common/auth/decorators';
+import { CreateUserDto } from './dto/create-user.dto';
+import { toUserResponse, UserResponseDto } from './dto/user-response.dto';
+import { User } from './entities/user.entity';
+import { UsersService } from './users.service';
+
+@ApiTags('accounts')
+@ApiBearerAuth()
+@Controller('api')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get('me')
+  @ApiOkResponse({ type: UserResponseDto })
+  async me(@CurrentUser() caller: AuthUser): Promise<UserResponseDto> {
+    return toUserResponse((await this.users.findActive(caller.id)) as User);
+  }
+
+  @Post('users')
+  @Roles('admin')
+  @HttpCode(HttpStatus.CREATED)
+  @ApiCreatedResponse({ type: UserResponseDto, description: 'Any role; a coordinator is bound to houseSlug' })
+  @ApiConflictResponse({ description: 'The e-mail address has an account already' })
+  async create(@Body() dto: CreateUserDto): Promise<UserResponseDto> {
+    return toUserResponse(await this.users.createByAdmin(dto));
+  }
+}

@@ -1,0 +1,6 @@
+import { badRequest, conflict } from '../../common/errors/domain-error';
+
+export const emailTaken = () => conflict('EMAIL_TAKEN', 'An account with this e-mail address already exists');
+export const unknownHouse = (slug: string) => badRequest('UNKNOWN_HOUSE', `houseSlug "${slug}" is not a house`);
+export const houseOnlyForCoordinators = () =>
+  badRequest('HOUSE_ONLY_FOR_COORDINATORS', 'houseSlug is only for a coordinator');

@@ -1,0 +1,89 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
+import { isPgError } from '../../database/prepare-database';
+import { HousesService } from '../houses/houses.service';
+import { CreateUserDto } from './dto/create-user.dto';
+import { RegisterDto } from './dto/register.dto';
+import { User } from './entities/user.entity';
+import { hashPassword, verifyPassword } from './password-hasher';
+import { emailTaken, houseOnlyForCoordinators, unknownHouse } from './users.errors';
+
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly houses: HousesService,
+  ) {}
+
+  register(dto: RegisterDto): Promise<User> {
+    return this.create({ ...dto, houseId: null });
+  }
+
+  async createByAdmin(dto: CreateUserDto): Promise<User> {
+    let houseId: string | null = null;
+    if (dto.houseSlug !== undefined) {
+      if (dto.role !== 'coordinator') throw houseOnlyForCoordinators();
+      const house = await this.houses.findBySlug(dto.houseSlug);
+      if (!house) throw unknownHouse(dto.houseSlug);
+      houseId = house.id;
+    }
+    const { houseSlug: _houseSlug, ...fields } = dto;
+    return this.create({ ...fields, houseId });
+  }
+
+  /** The account behind a token, unless it has been erased since. */
+  findActive(id: string): Promise<User | null> {
+    return this.users.findOne({ where: { id, erasedAt: IsNull() }, relations: { house: true } });
+  }
+
+  async verifyCredentials(email: string, password: string): Promise<User | null> {
+    const found = await this.users
+      .createQueryBuilder('user')
+      .addSelect('user.passwordHash')
+      .leftJoinAndSelect('user.house', 'house')
+      .where('lower(user.email) = lower(:email)', { email })
+      .andWhere('user.erased_at IS NULL')
+      .getOne();
+    const ok = await verifyPassword(found?.passwordHash, password);
+    return ok && found ? found : null;
+  }
+
+  /** Creates the bootstrap admin once; an existing account with that e-mail is left as it is. */
+  async ensureAdmin(email: string, password: string): Promise<void> {
+    const passwordHash = await hashPassword(password);
+    const result = await this.users.query(
+      `INSERT INTO users (email, password_hash, name, role) VALUES (lower($1), $2, 'Administrator', 'admin')
+       ON CONFLICT (lower(email)) DO NOTHING RETURNING id`,
+      [email, passwordHash],
+    );
+    if ((result as unknown[]).length > 0) this.logger.log(`Created the bootstrap admin ${email}`);
+  }
+
+  /** Replaces personal data by placeholders; the row stays so that history keeps its references. */
+  async erase(manager: EntityManager, id: string, at: Date): Promise<void> {
+    await manager.update(User, id, {
+      email: `erased-${id}@erased.invalid`,
+      name: 'Erased account',
+      passwordHash: '!',
+      phone: null,
+      postcode: null,
+      town: null,
+      erasedAt: at,
+    });
+  }
+
+  private async create(fields: Omit<CreateUserDto, 'houseSlug'> & { houseId: string | null }): Promise<User> {
+    const { password, ...profile } = fields;
+    const passwordHash = await hashPassword(password);
+    try {
+      const { id } = await this.users.save(this.users.create({ ...profile, passwordHash, vehicle: profile.vehicle ?? 'none' }));
+      return (await this.findActive(id)) as User;
+    } catch (error) {
+      if (isPgError(error, ['23505'])) throw emailTaken();
+      throw error;
+    }
+  }
+}
