@@ -18,7 +18,8 @@ export function databaseOptions(databaseUrl: string): DataSourceOptions {
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    // Failed queries reach the exception filter, which logs the unexpected ones.
+    logging: false,
     extra: {
       max: 10,
       connectionTimeoutMillis: 5_000,

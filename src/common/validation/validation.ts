@@ -8,14 +8,25 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   const messages: string[] = [];
   for (const error of errors) {
     const path = parent ? `${parent}.${error.property}` : error.property;
-    const constraints = Object.values(error.constraints ?? {});
-    if (constraints.length > 0) {
-      const first = constraints[0];
+    if (error.constraints?.whitelistValidation) {
+      messages.push(`${path} should not exist`);
+      continue;
+    }
+    const first = mainMessage(error.constraints ?? {});
+    if (first !== undefined) {
       messages.push(first.startsWith(`${error.property} `) ? `${path}${first.slice(error.property.length)}` : `${path}: ${first}`);
     }
     if (error.children?.length) messages.push(...flattenValidationErrors(error.children, path));
   }
   return messages;
+}
+
+// When a value fails several rules, the one about its type explains it best.
+const TYPE_RULES = ['isDefined', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isIn', 'isEmail', 'isInstant'];
+
+function mainMessage(constraints: Record<string, string>): string | undefined {
+  const rule = TYPE_RULES.find((name) => constraints[name] !== undefined) ?? Object.keys(constraints)[0];
+  return rule === undefined ? undefined : constraints[rule];
 }
 
 export function createValidationPipe(): ValidationPipe {
@@ -24,7 +35,6 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
     transform: true,
-    stopAtFirstError: true,
     validationError: { target: false, value: false },
     exceptionFactory: (errors) =>
       new BadRequestException({ statusCode: 400, message: flattenValidationErrors(errors), error: 'Bad Request' }),

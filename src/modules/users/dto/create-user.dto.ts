@@ -27,7 +27,7 @@ export class CreateUserDto extends ProfileFieldsDto {
 
   @ApiPropertyOptional({ example: 'hejmo', description: 'Required for a coordinator, refused for other roles' })
   @ValidateIf((dto: CreateUserDto) => dto.role === 'coordinator' || dto.houseSlug !== undefined)
-  @IsString({ message: 'houseSlug is required for a coordinator' })
   @Matches(/^[a-z][a-z0-9-]{1,39}$/, { message: 'houseSlug must be the slug of a house' })
+  @IsString({ message: 'houseSlug is required for a coordinator' })
   houseSlug?: string;
 }

@@ -1,0 +1,186 @@
+import { Api, coordinator, PASSWORD, register, uniqueEmail } from './helpers/api';
+import { ADMIN, startApp, TestApp } from './helpers/test-app';
+import { UsersService } from '../src/modules/users/users.service';
+
+describe('accounts and roles', () => {
+  let t: TestApp;
+  let api: Api;
+
+  beforeAll(async () => {
+    t = await startApp();
+    api = new Api(t.app);
+  });
+  afterAll(() => t.close());
+
+  describe('register', () => {
+    it('creates a donor and answers the user without any password or hash', async () => {
+      const email = uniqueEmail('donor');
+      const res = await api.post('/api/auth/register', {
+        email,
+        password: PASSWORD,
+        name: 'An Peeters',
+        role: 'donor',
+        phone: '+32 470 12 34 56',
+        postcode: '9000',
+        town: 'Gent',
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ email, name: 'An Peeters', role: 'donor', houseSlug: null, vehicle: 'none', town: 'Gent' });
+      expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(JSON.stringify(res.body)).not.toMatch(/password|hash|argon/i);
+      const [row] = await t.db.query('SELECT password_hash FROM users WHERE id = $1', [res.body.id]);
+      expect(row.password_hash).toMatch(/^\$argon2id\$/);
+    });
+
+    it('creates a volunteer with a vehicle', async () => {
+      const res = await api.post('/api/auth/register', {
+        email: uniqueEmail('volunteer'),
+        password: PASSWORD,
+        name: 'Jef',
+        role: 'volunteer',
+        vehicle: 'van',
+        postcode: '3000',
+        town: 'Leuven',
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ role: 'volunteer', vehicle: 'van' });
+    });
+
+    it.each(['coordinator', 'admin', 'superuser'])('refuses to let anyone make themselves %s', async (role) => {
+      const email = uniqueEmail('climber');
+      const res = await api.post('/api/auth/register', { email, password: PASSWORD, name: 'Climber', role });
+      expect(res.status).toBe(400);
+      expect(res.body.message).toEqual(['role must be one of: donor, volunteer']);
+      const rows = await t.db.query('SELECT 1 FROM users WHERE email = $1', [email]);
+      expect(rows).toHaveLength(0);
+    });
+
+    it('refuses a houseSlug sent by a self-registering user', async () => {
+      const res = await api.post('/api/auth/register', {
+        email: uniqueEmail('sneaky'),
+        password: PASSWORD,
+        name: 'Sneaky',
+        role: 'donor',
+        houseSlug: 'hejmo',
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.message).toEqual(['houseSlug should not exist']);
+    });
+
+    it('refuses an e-mail address already registered, whatever its case', async () => {
+      const email = uniqueEmail('twice');
+      expect((await api.post('/api/auth/register', { email, password: PASSWORD, name: 'One', role: 'donor' })).status).toBe(201);
+      const again = await api.post('/api/auth/register', { email: email.toUpperCase(), password: PASSWORD, name: 'Two', role: 'volunteer' });
+      expect(again.status).toBe(409);
+      expect(again.body).toMatchObject({ statusCode: 409, error: 'Conflict', code: 'EMAIL_TAKEN' });
+    });
+
+    it('answers one message per bad field', async () => {
+      const res = await api.post('/api/auth/register', {
+        email: 'not-an-email',
+        password: 'short',
+        name: '',
+        role: 'donor',
+        postcode: '999',
+        vehicle: 'bike',
+      });
+      expect(res.status).toBe(400);
+      expect([...res.body.message].sort()).toEqual([
+        'email must be an e-mail address',
+        'name must be longer than or equal to 1 characters',
+        'password must be longer than or equal to 10 characters',
+        'postcode must be a Belgian postcode: 4 digits from 1000 to 9999',
+        'vehicle must be one of the following values: none, car, van',
+      ]);
+    });
+  });
+
+  describe('login and me', () => {
+    it('logs in with the right pair and answers the profile at /api/me', async () => {
+      const donor = await register(api, 'donor');
+      const login = await api.post('/api/auth/login', { email: donor.email.toUpperCase(), password: PASSWORD });
+      expect(login.status).toBe(200);
+      expect(login.body.user).toMatchObject({ id: donor.id, role: 'donor' });
+      const me = await api.get('/api/me', login.body.accessToken);
+      expect(me.status).toBe(200);
+      expect(me.body).toMatchObject({ id: donor.id, email: donor.email });
+    });
+
+    it('answers 401 for a wrong password and for an unknown e-mail, with the same message', async () => {
+      const donor = await register(api, 'donor');
+      const wrong = await api.post('/api/auth/login', { email: donor.email, password: 'not-the-password' });
+      const unknown = await api.post('/api/auth/login', { email: uniqueEmail('nobody'), password: PASSWORD });
+      expect(wrong.status).toBe(401);
+      expect(unknown.status).toBe(401);
+      expect(wrong.body.message).toBe(unknown.body.message);
+    });
+
+    it('answers 401 without a token, with a malformed token and with a forged one', async () => {
+      expect((await api.get('/api/me')).status).toBe(401);
+      expect((await api.get('/api/me', 'not.a.jwt')).status).toBe(401);
+      const donor = await register(api, 'donor');
+      const [header, payload] = donor.token.split('.');
+      const forged = `${header}.${payload}.${Buffer.from('forged').toString('base64url')}`;
+      expect((await api.get('/api/me', forged)).status).toBe(401);
+      const basic = await api.request('GET', '/api/me', { headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } });
+      expect(basic.status).toBe(401);
+    });
+  });
+
+  describe('accounts created by the admin', () => {
+    it('creates a coordinator bound to one house', async () => {
+      const admin = await api.adminToken();
+      const email = uniqueEmail('coord');
+      const res = await api.post('/api/users', { email, password: PASSWORD, name: 'Coordinator', role: 'coordinator', houseSlug: 'hejmo' }, admin);
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ role: 'coordinator', houseSlug: 'hejmo' });
+      const token = await api.login(email, PASSWORD);
+      expect((await api.get('/api/me', token)).body.houseSlug).toBe('hejmo');
+    });
+
+    it('creates another admin', async () => {
+      const res = await api.post(
+        '/api/users',
+        { email: uniqueEmail('admin'), password: PASSWORD, name: 'Second admin', role: 'admin' },
+        await api.adminToken(),
+      );
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ role: 'admin', houseSlug: null });
+    });
+
+    it('needs a house for a coordinator, a real one, and refuses one for other roles', async () => {
+      const admin = await api.adminToken();
+      const base = { password: PASSWORD, name: 'X' };
+      const noHouse = await api.post('/api/users', { ...base, email: uniqueEmail('c'), role: 'coordinator' }, admin);
+      expect(noHouse.status).toBe(400);
+      expect(noHouse.body.message).toEqual(['houseSlug is required for a coordinator']);
+      const unknown = await api.post('/api/users', { ...base, email: uniqueEmail('c'), role: 'coordinator', houseSlug: 'atlantis' }, admin);
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.message).toBe('houseSlug "atlantis" is not a house');
+      const donorWithHouse = await api.post('/api/users', { ...base, email: uniqueEmail('d'), role: 'donor', houseSlug: 'hejmo' }, admin);
+      expect(donorWithHouse.status).toBe(400);
+      expect(donorWithHouse.body.code).toBe('HOUSE_ONLY_FOR_COORDINATORS');
+    });
+
+    it('is for admins only', async () => {
+      const body = { email: uniqueEmail('c'), password: PASSWORD, name: 'X', role: 'admin' };
+      expect((await api.post('/api/users', body)).status).toBe(401);
+      for (const caller of [await register(api, 'donor'), await register(api, 'volunteer'), await coordinator(api, 'hejmo')]) {
+        const res = await api.post('/api/users', body, caller.token);
+        expect(res.status).toBe(403);
+      }
+      expect(await t.db.query('SELECT 1 FROM users WHERE email = $1', [body.email])).toHaveLength(0);
+    });
+  });
+
+  describe('the bootstrap admin', () => {
+    it('exists once, and creating it again changes nothing', async () => {
+      const users = t.app.get(UsersService);
+      await users.ensureAdmin(ADMIN.email.toUpperCase(), 'another-password-entirely');
+      await users.ensureAdmin(ADMIN.email, ADMIN.password);
+      const rows = await t.db.query(`SELECT role FROM users WHERE lower(email) = $1`, [ADMIN.email]);
+      expect(rows).toEqual([{ role: 'admin' }]);
+      expect(await api.adminToken()).toEqual(expect.any(String));
+    });
+  });
+});
