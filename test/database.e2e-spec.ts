@@ -30,7 +30,7 @@ describe('schema invariants', () => {
   });
   afterEach(() => client.query('ROLLBACK'));
 
-  async function insert(table: string, row: Row): Promise<Row> {
+  async function insert(table: string, row: Row): Promise<Row & { id: string }> {
     const columns = Object.keys(row);
     const placeholders = columns.map((_, index) => `$${index + 1}`);
     const result = await client.query(
@@ -152,7 +152,7 @@ describe('schema invariants', () => {
     { table: 'offers', column: 'size', allowed: 'large', refused: ['huge', 'xl'] },
     { table: 'offers', column: 'condition', allowed: 'fair', refused: ['broken', 'NEW'] },
     { table: 'users', column: 'role', allowed: 'volunteer', refused: ['superuser', 'Admin', 'system'] },
-  ])('accepts $table.$column $allowed and rejects values outside the allowed set', async ({ table, column, allowed, refused }) => {
+  ])('accepts $table $column = $allowed and rejects values outside the allowed set', async ({ table, column, allowed, refused }) => {
     await expect(insert(table, rowFor[table]({ [column]: allowed }))).resolves.toMatchObject({ [column]: allowed });
     for (const value of refused) {
       await expectRejected(() => insert(table, rowFor[table]({ [column]: value })), '23514', `${table}_${column}_check`);

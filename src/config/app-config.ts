@@ -12,6 +12,7 @@ import {
   validateSync,
   ValidateIf,
 } from 'class-validator';
+import { mainMessage } from '../common/validation/validation';
 
 export const APP_ROLES = ['all', 'api', 'worker'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
@@ -37,7 +38,7 @@ export class AppConfig {
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
-  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @Transform(({ value }) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value))
   @IsInt({ message: 'must be a whole number' })
   @Min(1)
   @Max(65535)
@@ -76,7 +77,9 @@ export class AppConfig {
   }
 }
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
 
 const KNOWN_KEYS = Object.keys(new AppConfig()).concat(['JWT_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD']);
 
@@ -94,12 +97,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(config, { forbidUnknownValues: true });
   if (errors.length > 0) {
     const first = errors[0];
-    const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    const reason = mainMessage(first.constraints ?? {}) ?? 'is invalid';
     const secret = /PASSWORD|SECRET/.test(first.property);
-    const shown = first.value === undefined || secret ? '' : ` (got "${String(first.value)}")`;
+    const shown = first.value === undefined || secret ? '' : ` (got "${hideCredentials(String(first.value))}")`;
     throw new ConfigError(`Invalid configuration: ${first.property} ${stripProperty(reason, first.property)}${shown}`);
   }
   return config;
+}
+
+/** A URL's password is a secret too: postgres://user:secret@host becomes postgres://user:***@host. */
+function hideCredentials(value: string): string {
+  return value.replace(/(\/\/[^/:@]*:)[^/@]*@/, '$1***@');
 }
 
 function stripProperty(message: string, property: string): string {

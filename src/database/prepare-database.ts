@@ -14,7 +14,7 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.slice(1));
   url.pathname = '/postgres';
-  const client = new Client({ connectionString: url.toString() });
+  const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -37,7 +37,9 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
  * instances starting together run them once, one after the other.
  */
 export async function runMigrations(databaseUrl: string): Promise<string[]> {
-  const dataSource = new DataSource({ ...databaseOptions(databaseUrl), entities: [], extra: { max: 2 } });
+  const options = databaseOptions(databaseUrl);
+  // No statement timeout here: waiting for another instance's migrations is expected.
+  const dataSource = new DataSource({ ...options, entities: [], extra: { ...options.extra, max: 2, statement_timeout: 0 } });
   await dataSource.initialize();
   const lock = dataSource.createQueryRunner();
   try {

@@ -54,8 +54,9 @@ export function IsAfter(property: string) {
       validator: {
         validate(value: unknown, args: ValidationArguments) {
           const other = (args.object as Record<string, unknown>)[property];
-          if (typeof value !== 'string' || typeof other !== 'string') return true; // reported by the type checks
-          return Date.parse(value) > Date.parse(other);
+          const [to, from] = [typeof value === 'string' ? Date.parse(value) : NaN, typeof other === 'string' ? Date.parse(other) : NaN];
+          if (Number.isNaN(to) || Number.isNaN(from)) return true; // reported by the format checks
+          return to > from;
         },
       },
     });

@@ -218,7 +218,7 @@ describe('flattenValidationErrors', () => {
     const errors = [
       error({
         property: 'pickupAddress',
-        children: [error({ property: 'postcode', constraints: { matches: 'postcode must be a Belgian postcode', isString: 'postcode must be a string' } })],
+        children: [error({ property: 'postcode', constraints: { matches: 'postcode must be a Belgian postcode' } })],
       }),
       error({
         property: 'availability',
@@ -230,6 +230,20 @@ describe('flattenValidationErrors', () => {
       'pickupAddress.postcode must be a Belgian postcode',
       'availability.0.to must be later than from',
     ]);
+  });
+
+  it('gives one message for a field that fails several rules', () => {
+    const errors = [
+      error({
+        property: 'quantity',
+        constraints: { max: 'quantity must not be greater than 1000', min: 'quantity must not be less than 1', isInt: 'quantity must be an integer number' },
+      }),
+    ];
+
+    const messages = flattenValidationErrors(errors);
+
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/^quantity must /);
   });
 
   it('prefixes the path to a message that does not start with the property name', () => {

@@ -22,9 +22,9 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
 }
 
 // When a value fails several rules, the one about its type explains it best.
-const TYPE_RULES = ['isDefined', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isIn', 'isEmail', 'isInstant'];
+const TYPE_RULES = ['isDefined', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isObject', 'isIn', 'isEmail'];
 
-function mainMessage(constraints: Record<string, string>): string | undefined {
+export function mainMessage(constraints: Record<string, string>): string | undefined {
   const rule = TYPE_RULES.find((name) => constraints[name] !== undefined) ?? Object.keys(constraints)[0];
   return rule === undefined ? undefined : constraints[rule];
 }

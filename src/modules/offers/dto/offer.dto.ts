@@ -6,6 +6,7 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -74,6 +75,7 @@ export class CreateOfferDto {
   size: Size;
 
   @ApiProperty({ type: PickupAddressDto })
+  @IsObject({ message: 'pickupAddress must be an object with street, postcode and town' })
   @ValidateNested()
   @Type(() => PickupAddressDto)
   pickupAddress: PickupAddressDto;

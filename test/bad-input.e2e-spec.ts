@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { Account, Api, coordinator, needBody, offerBody, register } from './helpers/api';
+import { startApp, TestApp } from './helpers/test-app';
+
+/** Bad input gets a clear 4xx with a message, and changes nothing. */
+describe('bad input', () => {
+  let t: TestApp;
+  let api: Api;
+  let donor: Account;
+  let coord: Account;
+
+  beforeAll(async () => {
+    t = await startApp();
+    api = new Api(t.app);
+    donor = await register(api, 'donor');
+    coord = await coordinator(api, 'hejmo');
+  });
+  afterAll(() => t.close());
+
+  async function snapshot(): Promise<string> {
+    const rows = await t.db.query(
+      `SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM offers) AS offers,
+              (SELECT count(*) FROM needs) AS needs, (SELECT count(*) FROM offer_windows) AS windows,
+              (SELECT count(*) FROM status_changes) AS changes,
+              (SELECT coalesce(max(updated_at), 'epoch') FROM offers) AS offers_updated,
+              (SELECT coalesce(max(updated_at), 'epoch') FROM needs) AS needs_updated`,
+    );
+    return JSON.stringify(rows[0]);
+  }
+
+  async function expectRefused(send: () => Promise<{ status: number; body: any }>, status: number): Promise<any> {
+    const before = await snapshot();
+    const res = await send();
+    expect(res.status).toBe(status);
+    expect(res.body).toMatchObject({ statusCode: status, message: expect.anything(), error: expect.any(String) });
+    expect(await snapshot()).toBe(before);
+    return res.body;
+  }
+
+  it('answers malformed JSON with 400', async () => {
+    await expectRefused(() => api.request('POST', '/api/offers', { token: donor.token, raw: '{"title": "books",' }), 400);
+    await expectRefused(() => api.request('POST', '/api/auth/register', { raw: "{'single': 'quotes'}" }), 400);
+  });
+
+  it('answers a body over 100 kB with 413', async () => {
+    const body = JSON.stringify(offerBody({ description: 'x'.repeat(101 * 1024) }));
+    await expectRefused(() => api.request('POST', '/api/offers', { token: donor.token, raw: body }), 413);
+  });
+
+  it('answers a body that is not a JSON object with 400', async () => {
+    for (const raw of ['[]', '"a string"', '42', 'null', '[{"title":"x"}]']) {
+      await expectRefused(() => api.request('POST', '/api/needs', { token: coord.token, raw }), 400);
+    }
+  });
+
+  it('answers an unsupported content type with 415, and plain text as a body without fields with 400', async () => {
+    await expectRefused(
+      () => api.request('POST', '/api/offers', { token: donor.token, raw: '<offer/>', headers: { 'content-type': 'application/xml' } }),
+      415,
+    );
+    const body = await expectRefused(
+      () => api.request('POST', '/api/offers', { token: donor.token, raw: 'title=books', headers: { 'content-type': 'text/plain' } }),
+      400,
+    );
+    expect(body.message).toContain('title must be a string');
+  });
+
+  it('refuses prototype-pollution keys', async () => {
+    const raw = JSON.stringify(needBody()).replace('{', '{"__proto__": {"role": "admin"},');
+    await expectRefused(() => api.request('POST', '/api/needs', { token: coord.token, raw }), 400);
+    const constructorKey = JSON.stringify(needBody()).replace('{', '{"constructor": {"prototype": {"role": "admin"}},');
+    await expectRefused(() => api.request('POST', '/api/needs', { token: coord.token, raw: constructorKey }), 400);
+    expect(({} as Record<string, unknown>).role).toBeUndefined();
+  });
+
+  it('answers wrong types with one message per field', async () => {
+    const body = await expectRefused(
+      () =>
+        api.post(
+          '/api/offers',
+          { ...offerBody(), quantity: 'twenty', condition: 3, size: null, title: { $ne: '' }, availability: 'tomorrow' },
+          donor.token,
+        ),
+      400,
+    );
+    expect([...body.message].sort()).toEqual([
+      'availability must be an array',
+      'condition must be one of the following values: new, good, fair',
+      'quantity must be an integer number',
+      'size must be one of the following values: small, medium, large',
+      'title must be a string',
+    ]);
+  });
+
+  it('answers huge numbers and strings with 400', async () => {
+    await expectRefused(() => api.post('/api/needs', needBody({ quantity: 1e308 }), coord.token), 400);
+    await expectRefused(() => api.post('/api/needs', needBody({ quantity: -1 }), coord.token), 400);
+    await expectRefused(() => api.post('/api/needs', needBody({ title: 'x'.repeat(50_000) }), coord.token), 400);
+    await expectRefused(() => api.get(`/api/needs?limit=${'9'.repeat(400)}`), 400);
+    await expectRefused(() => api.get(`/api/needs?cursor=${'A'.repeat(5000)}`), 400);
+  });
+
+  it('answers dates far in the past or future, and impossible dates, with 400', async () => {
+    const at = (from: string, to: string) => offerBody({ availability: [{ from, to }] });
+    await expectRefused(() => api.post('/api/offers', at('0001-01-01T00:00:00Z', '0001-01-01T01:00:00Z'), donor.token), 400);
+    await expectRefused(() => api.post('/api/offers', at('9999-12-31T20:00:00Z', '9999-12-31T23:00:00Z'), donor.token), 400);
+    await expectRefused(() => api.post('/api/offers', at('2026-13-01T09:00:00Z', '2026-13-01T10:00:00Z'), donor.token), 400);
+    await expectRefused(() => api.post('/api/needs', needBody({ neededBy: '0000-01-01' }), coord.token), 400);
+    await expectRefused(() => api.post('/api/needs', needBody({ neededBy: '275760-09-13' }), coord.token), 400);
+  });
+
+  it('keeps SQL and HTML fragments as plain text', async () => {
+    const title = `'); DROP TABLE needs; -- <script>alert(1)</script>`;
+    const res = await api.post('/api/needs', needBody({ title }), coord.token);
+    expect(res.status).toBe(201);
+    expect((await api.get(`/api/needs/${res.body.id}`)).body.title).toBe(title);
+    await expectRefused(() => api.get(`/api/needs?house=hejmo'%20OR%201=1--`), 400);
+  });
+
+  it('refuses control characters in text', async () => {
+    await expectRefused(() => api.post('/api/needs', needBody({ title: 'bed\u0000s' }), coord.token), 400);
+  });
+
+  it('answers a non-UUID id with 400 and an unknown id with 404', async () => {
+    for (const path of ['/api/needs/', '/api/offers/']) {
+      await expectRefused(() => api.get(`${path}not-a-uuid`, donor.token), 400);
+      await expectRefused(() => api.get(`${path}${encodeURIComponent("1' OR '1'='1")}`, donor.token), 400);
+    }
+    await expectRefused(() => api.get(`/api/offers/${randomUUID()}`, donor.token), 404);
+    await expectRefused(() => api.post(`/api/offers/${randomUUID()}/withdraw`, {}, donor.token), 404);
+    await expectRefused(() => api.post(`/api/needs/${randomUUID()}/cancel`, {}, coord.token), 404);
+  });
+
+  it('answers an unknown route with 404 and a wrong method with 404', async () => {
+    await expectRefused(() => api.get('/api/nothing-here'), 404);
+    await expectRefused(() => api.request('PUT', '/api/houses'), 404);
+  });
+});
