@@ -15,6 +15,10 @@ import { OffersModule } from './modules/offers/offers.module';
 import { PrivacyModule } from './modules/privacy/privacy.module';
 import { UsersModule } from './modules/users/users.module';
 import { RedisModule } from './redis/redis.module';
+import { QueueModule } from './queue/queue.module';
+import { MatchingModule } from './modules/matching/matching.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
+import { WorkerModule } from './worker.module';
 
 @Module({})
 export class AppModule {
@@ -26,6 +30,7 @@ export class AppModule {
         TimeModule,
         TypeOrmModule.forRoot({ ...databaseOptions(config.DATABASE_URL), autoLoadEntities: true, entities: [] }),
         RedisModule,
+        QueueModule,
         HealthModule,
         AuthModule,
         UsersModule,
@@ -34,6 +39,9 @@ export class AppModule {
         NeedsModule,
         OffersModule,
         PrivacyModule,
+        MatchingModule,
+        NotificationsModule,
+        ...(config.runsWorkers ? [WorkerModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -10,6 +10,9 @@ interface Fixtures {
   /** A fresh need of Hejmo and a fresh offer of `donor`, for routes that change them. */
   hejmoNeed(): Promise<string>;
   donorOffer(): Promise<string>;
+  /** A fresh proposal of a donor offer to a Hejmo need, and a notification of `donor`. */
+  hejmoMatch(): Promise<string>;
+  donorNotification(): Promise<string>;
 }
 
 interface Route {
@@ -92,6 +95,35 @@ const ROUTES: Record<string, Route> = {
     body: () => ({ title: 'Renamed' }),
     expected: { ...all(403, 401), donor: 200, otherDonor: 404, admin: 200 },
   },
+  'GET /api/matches': { method: 'GET', path: () => '/api/matches', expected: { ...all(200, 401), volunteer: 403 } },
+  'GET /api/matches/:id': {
+    method: 'GET',
+    path: async (f) => `/api/matches/${await f.hejmoMatch()}`,
+    expected: { anonymous: 401, donor: 200, otherDonor: 404, volunteer: 403, coordHejmo: 200, coordChantevent: 404, admin: 200 },
+  },
+  'GET /api/matches/:id/history': {
+    method: 'GET',
+    path: async (f) => `/api/matches/${await f.hejmoMatch()}/history`,
+    expected: { anonymous: 401, donor: 200, otherDonor: 404, volunteer: 403, coordHejmo: 200, coordChantevent: 404, admin: 200 },
+  },
+  'POST /api/matches/:id/accept': {
+    method: 'POST',
+    path: async (f) => `/api/matches/${await f.hejmoMatch()}/accept`,
+    body: () => ({}),
+    expected: { anonymous: 401, donor: 403, otherDonor: 403, volunteer: 403, coordHejmo: 200, coordChantevent: 404, admin: 200 },
+  },
+  'POST /api/matches/:id/decline': {
+    method: 'POST',
+    path: async (f) => `/api/matches/${await f.hejmoMatch()}/decline`,
+    body: () => ({ reason: 'No room' }),
+    expected: { anonymous: 401, donor: 403, otherDonor: 403, volunteer: 403, coordHejmo: 200, coordChantevent: 404, admin: 200 },
+  },
+  'GET /api/notifications': { method: 'GET', path: () => '/api/notifications', expected: all(200, 401) },
+  'POST /api/notifications/:id/read': {
+    method: 'POST',
+    path: async (f) => `/api/notifications/${await f.donorNotification()}/read`,
+    expected: { ...all(404, 401), donor: 200 },
+  },
   'POST /api/offers/:id/withdraw': {
     method: 'POST',
     path: async (f) => `/api/offers/${await f.donorOffer()}/withdraw`,
@@ -120,6 +152,23 @@ describe('authorisation matrix', () => {
       accounts,
       hejmoNeed: async () => (await api.post('/api/needs', needBody(), accounts.coordHejmo.token)).body.id,
       donorOffer: async () => (await api.post('/api/offers', offerBody(), accounts.donor.token)).body.id,
+      // The matrix runs without workers; proposals and notifications are written as the jobs would.
+      hejmoMatch: async () => {
+        const needId = (await api.post('/api/needs', needBody({ quantity: 1 }), accounts.coordHejmo.token)).body.id;
+        const offerId = (await api.post('/api/offers', offerBody({ categoryCode: 'furniture-appliances', quantity: 1 }), accounts.donor.token)).body.id;
+        const [{ id }] = await t.db.query(
+          `INSERT INTO matches (offer_id, need_id, quantity, score, distance_km) VALUES ($1, $2, 1, 10, 12) RETURNING id`,
+          [offerId, needId],
+        );
+        return id;
+      },
+      donorNotification: async () => {
+        const [{ id }] = await t.db.query(
+          `INSERT INTO notifications (user_id, kind, data, dedup_key) VALUES ($1, 'match-accepted', '{}', gen_random_uuid()::text) RETURNING id`,
+          [accounts.donor.id],
+        );
+        return id;
+      },
     };
   });
   afterAll(() => t.close());

@@ -4,9 +4,10 @@ import { Client, DatabaseError } from 'pg';
 import { DataSource } from 'typeorm';
 import { databaseOptions } from '../src/database/database-options';
 import { ensureDatabaseExists, runMigrations } from '../src/database/prepare-database';
+import { allMigrationNames } from './helpers/migrations';
 import { BASE_URL, testDatabaseUrl } from './setup/test-database';
 
-const FOUNDATION = 'Foundation1764410000000';
+const MIGRATIONS = allMigrationNames();
 
 type Row = Record<string, unknown>;
 
@@ -289,15 +290,15 @@ describe('migrations', () => {
     });
   });
 
-  it('applies Foundation, undoes it down to the migrations table, and applies it again', async () => {
+  it('applies every migration, undoes them all down to the migrations table, and applies them again', async () => {
     const { url } = freshDatabase('migr');
     await ensureDatabaseExists(url);
-    await expect(runMigrations(url)).resolves.toEqual([FOUNDATION]);
+    await expect(runMigrations(url)).resolves.toEqual(MIGRATIONS);
 
     const dataSource = new DataSource(databaseOptions(url));
     await dataSource.initialize();
     try {
-      await dataSource.undoLastMigration();
+      for (let i = 0; i < MIGRATIONS.length; i++) await dataSource.undoLastMigration();
       const tables = await dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`);
       expect(tables).toEqual([{ table_name: 'migrations' }]);
       await expect(dataSource.query('SELECT name FROM migrations')).resolves.toEqual([]);
@@ -305,7 +306,7 @@ describe('migrations', () => {
       await dataSource.destroy();
     }
 
-    await expect(runMigrations(url)).resolves.toEqual([FOUNDATION]);
+    await expect(runMigrations(url)).resolves.toEqual(MIGRATIONS);
     await expect(runMigrations(url)).resolves.toEqual([]);
     const [counts] = await queryIn(
       url,
@@ -320,7 +321,7 @@ describe('migrations', () => {
     const results = await Promise.allSettled(Array.from({ length: 5 }, () => runMigrations(url)));
     expect(results.map((result) => result.status)).toEqual(Array(5).fill('fulfilled'));
     const applied = results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
-    expect(applied).toEqual([FOUNDATION]);
-    await expect(queryIn(url, 'SELECT name FROM migrations')).resolves.toEqual([{ name: FOUNDATION }]);
+    expect(applied).toEqual(MIGRATIONS);
+    await expect(queryIn(url, 'SELECT name FROM migrations ORDER BY id')).resolves.toEqual(MIGRATIONS.map((name) => ({ name })));
   });
 });

@@ -4,6 +4,7 @@ import { AddressInfo, createServer, Server } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client } from 'pg';
+import { allMigrationNames } from './helpers/migrations';
 import { BASE_URL, testDatabaseUrl } from './setup/test-database';
 
 // ts-node compiles the whole application on start, which takes several seconds per process.
@@ -149,15 +150,15 @@ describe('start-up of the API process', () => {
         const db = new Client({ connectionString: testDatabaseUrl(database) });
         await db.connect();
         try {
-          await expect(db.query('SELECT name FROM migrations').then((result) => result.rows)).resolves.toEqual([
-            { name: 'Foundation1764410000000' },
-          ]);
+          await expect(db.query('SELECT name FROM migrations ORDER BY id').then((result) => result.rows)).resolves.toEqual(
+            allMigrationNames().map((name) => ({ name })),
+          );
         } finally {
           await db.end();
         }
         const output = apps.map((app) => app.stdout()).join('\n');
         expect(output.match(/Created database inkind_start_/g)).toHaveLength(1);
-        expect(output.match(/Applied migration Foundation1764410000000/g)).toHaveLength(1);
+        for (const name of allMigrationNames()) expect(output.match(new RegExp(`Applied migration ${name}\\b`, 'g'))).toHaveLength(1);
 
         for (const app of apps) app.child.kill('SIGTERM');
         const exits = await withTimeout(Promise.all(apps.map((app) => app.exited)), EXIT_TIMEOUT_MS, 'both apps to stop');

@@ -19,6 +19,9 @@ export type AppRole = (typeof APP_ROLES)[number];
 
 const DEV_JWT_SECRET = 'inkind-development-secret-do-not-use-in-production';
 
+const toInteger = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
@@ -38,7 +41,7 @@ export class AppConfig {
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
-  @Transform(({ value }) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value))
+  @Transform(toInteger)
   @IsInt({ message: 'must be a whole number' })
   @Min(1)
   @Max(65535)
@@ -67,6 +70,45 @@ export class AppConfig {
 
   @IsIn(APP_ROLES)
   APP_ROLE: AppRole = 'all';
+
+  /** Prefix of every BullMQ key, so that several deployments (or test runs) can share one Redis. */
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'must be 1 to 40 letters, digits, - or _' })
+  QUEUE_PREFIX = 'inkind';
+
+  /** How long a category waits for more changes before it is re-optimised. */
+  @Transform(toInteger)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(0)
+  @Max(60_000)
+  MATCHING_DEBOUNCE_MS = 200;
+
+  /** How often every category is re-optimised as a safety net; 0 turns the sweep off (tests). */
+  @Transform(toInteger)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(0)
+  MATCHING_SWEEP_MS = 15 * 60_000;
+
+  /** The candidate graph keeps the best K needs of each offer and the best K offers of each need. */
+  @Transform(toInteger)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(1_000)
+  MATCHING_CANDIDATES = 20;
+
+  /** How often the outbox relay looks for work when no notification woke it. */
+  @Transform(toInteger)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(10)
+  @Max(60_000)
+  OUTBOX_POLL_MS = 1_000;
+
+  get runsWorkers(): boolean {
+    return this.APP_ROLE !== 'api';
+  }
+
+  get runsHttp(): boolean {
+    return this.APP_ROLE !== 'worker';
+  }
 
   get jwtSecret(): string {
     return this.JWT_SECRET ?? DEV_JWT_SECRET;

@@ -1,10 +1,16 @@
+import { getQueueToken } from '@nestjs/bullmq';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import { Queue } from 'bullmq';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as pause } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { configureApp, createAdapter } from '../../src/app';
 import { AppModule } from '../../src/app.module';
 import { loadConfig } from '../../src/config/app-config';
 import { Clock } from '../../src/common/time/clock';
+import { QueueName } from '../../src/queue/catalogue';
+import { createIsolatedDatabase } from '../setup/test-database';
 
 export const ADMIN = { email: 'admin@inkind.test', password: 'admin-password-for-tests' };
 
@@ -31,16 +37,37 @@ export interface TestApp {
   app: NestFastifyApplication;
   clock: TestClock;
   db: DataSource;
+  /** Waits until the outbox is relayed and every queue is empty (apps started with jobs only). */
+  drain(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
-/** The real application on the test database, with a hand-moved clock; requests go through Fastify's inject. */
-export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
+export interface StartOptions {
+  /**
+   * Run the workers, the outbox relay and the queues, on a database and a queue prefix of
+   * this app's own. Without it the app serves HTTP only (APP_ROLE=api) on the run's shared database.
+   */
+  jobs?: boolean;
+}
+
+/** The real application on a test database, with a hand-moved clock; requests go through Fastify's inject. */
+export async function startApp(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
+  const jobEnv: Record<string, string> = options.jobs
+    ? {
+        APP_ROLE: 'all',
+        DATABASE_URL: await createIsolatedDatabase(),
+        QUEUE_PREFIX: `inkind-test-${randomBytes(4).toString('hex')}`,
+        MATCHING_DEBOUNCE_MS: '5',
+        MATCHING_SWEEP_MS: '0',
+        OUTBOX_POLL_MS: '50',
+      }
+    : { APP_ROLE: 'api' };
   const config = loadConfig({
     ...process.env,
     NODE_ENV: 'test',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
+    ...jobEnv,
     ...env,
   });
   const clock = new TestClock();
@@ -52,5 +79,26 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
   const app = configureApp(moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(), { logger: ['error'] }));
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
-  return { app, clock, db: app.get(DataSource), close: () => app.close() };
+  const db = app.get(DataSource);
+
+  const drain = async (timeoutMs = 20_000): Promise<void> => {
+    if (!config.runsWorkers) throw new Error('drain() needs an app started with { jobs: true }');
+    const queues = Object.values(QueueName).map((name) => app.get<Queue>(getQueueToken(name)));
+    const deadline = Date.now() + timeoutMs;
+    let quietRounds = 0;
+    while (Date.now() < deadline) {
+      const [{ pending }] = await db.query(`SELECT count(*)::int AS pending FROM outbox WHERE sent_at IS NULL`);
+      const counts = await Promise.all(
+        queues.map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')),
+      );
+      const busy = pending + counts.reduce((sum, count) => sum + Object.values(count).reduce((a, b) => a + b, 0), 0);
+      // Twice quiet in a row: a job that finishes may hand over to the one waiting behind it.
+      quietRounds = busy === 0 ? quietRounds + 1 : 0;
+      if (quietRounds >= 2) return;
+      await pause(10);
+    }
+    throw new Error(`the queues did not drain within ${timeoutMs} ms`);
+  };
+
+  return { app, clock, db, drain, close: () => app.close() };
 }

@@ -55,11 +55,11 @@ export async function paginate<E extends ObjectLiteral>(
   return { items, nextCursor: rows.length > limit && last?.id ? encodeCursor(last.id) : null };
 }
 
-function encodeCursor(id: string): string {
+export function encodeCursor(id: string): string {
   return Buffer.from(id, 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string): string {
+export function decodeCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!UUID.test(id)) throw badRequest('INVALID_CURSOR', 'cursor is not a cursor this API returned');
   return id;

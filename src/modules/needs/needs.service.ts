@@ -11,6 +11,10 @@ import { HousesService } from '../houses/houses.service';
 import { unknownHouse } from '../users/users.errors';
 import { HistoryService } from '../history/history.service';
 import { StatusChange } from '../history/entities/status-change.entity';
+import { MatchesService } from '../matching/matches.service';
+import { JobName } from '../../queue/catalogue';
+import { OutboxService } from '../../queue/outbox.service';
+import { transactionWithRetry } from '../../database/transactions';
 import { CancelNeedDto, CreateNeedDto, ListNeedsQueryDto, UpdateNeedDto } from './dto/need.dto';
 import { Need } from './entities/need.entity';
 import { neededByInPast, needNotOpen, notYourHouse, quantityBelowAllocated, unknownHouseFilter } from './needs.errors';
@@ -25,6 +29,8 @@ export class NeedsService {
     private readonly houses: HousesService,
     private readonly catalog: CatalogService,
     private readonly history: HistoryService,
+    private readonly matches: MatchesService,
+    private readonly outbox: OutboxService,
     private readonly clock: Clock,
   ) {}
 
@@ -48,6 +54,7 @@ export class NeedsService {
       });
       const needId = identifiers[0].id as string;
       await this.history.record(manager, { type: 'need', id: needId }, caller, null, 'open');
+      await this.rematch(manager, dto.categoryCode);
       return needId;
     });
     return this.get(id);
@@ -77,8 +84,12 @@ export class NeedsService {
 
   async update(caller: AuthUser, id: string, dto: UpdateNeedDto): Promise<NeedWithHouse> {
     this.assertNotPast(dto.neededBy ?? undefined);
-    await this.dataSource.transaction(async (manager) => {
-      const need = await this.lockForChange(manager, caller, id);
+    await transactionWithRetry(this.dataSource, async (manager) => {
+      let need = await this.lockForChange(manager, caller, id);
+      const affectsMatching = dto.quantity !== undefined || dto.urgency !== undefined || dto.neededBy !== undefined;
+      if (affectsMatching && (await this.matches.cancelProposalsFor(manager, { needId: id }, caller)) > 0) {
+        need = await this.lock(manager, id); // proposals released: only accepted and delivered remain
+      }
       if (dto.quantity !== undefined && dto.quantity < need.quantityAllocated) {
         throw quantityBelowAllocated(need.quantityAllocated);
       }
@@ -94,18 +105,22 @@ export class NeedsService {
       if (quantity === need.quantityDelivered) changes.status = 'fulfilled';
       await manager.update(Need, id, changes);
       if (changes.status) await this.history.record(manager, { type: 'need', id }, caller, 'open', 'fulfilled', 'quantity lowered');
+      if (affectsMatching) await this.rematch(manager, need.categoryCode);
     });
     return this.get(id);
   }
 
   async cancel(caller: AuthUser, id: string, dto: CancelNeedDto): Promise<NeedWithHouse> {
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       const need = await this.lock(manager, id);
       assertMayManage(caller, need.houseId);
       if (need.status === 'cancelled') return; // a repeated cancel changes nothing
       if (need.status !== 'open') throw needNotOpen(need.status);
       await manager.update(Need, id, { status: 'cancelled' });
       await this.history.record(manager, { type: 'need', id }, caller, 'open', 'cancelled', dto.reason);
+      if ((await this.matches.cancelFor(manager, { needId: id }, caller, 'need cancelled')) > 0) {
+        await this.rematch(manager, need.categoryCode);
+      }
     });
     return this.get(id);
   }
@@ -113,6 +128,11 @@ export class NeedsService {
   async historyOf(id: string): Promise<StatusChange[]> {
     await this.get(id);
     return this.history.list('need', id);
+  }
+
+  /** Asks, in the same transaction, for the category to be matched again. */
+  private rematch(manager: EntityManager, categoryCode: string): Promise<void> {
+    return this.outbox.add(manager, { name: JobName.OptimiseCategory, data: { categoryCode } });
   }
 
   private async lockForChange(manager: EntityManager, caller: AuthUser, id: string): Promise<Need> {

@@ -8,6 +8,10 @@ import { Clock } from '../../common/time/clock';
 import { CatalogService } from '../catalog/catalog.service';
 import { StatusChange } from '../history/entities/status-change.entity';
 import { Actor, HistoryService } from '../history/history.service';
+import { MatchesService } from '../matching/matches.service';
+import { JobName } from '../../queue/catalogue';
+import { OutboxService } from '../../queue/outbox.service';
+import { transactionWithRetry } from '../../database/transactions';
 import { parseAvailability, Window } from './availability';
 import { CreateOfferDto, ListOffersQueryDto, UpdateOfferDto, WithdrawOfferDto } from './dto/offer.dto';
 import { Offer, OfferStatus } from './entities/offer.entity';
@@ -24,6 +28,8 @@ export class OffersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: CatalogService,
     private readonly history: HistoryService,
+    private readonly matches: MatchesService,
+    private readonly outbox: OutboxService,
     private readonly clock: Clock,
   ) {}
 
@@ -46,6 +52,7 @@ export class OffersService {
       const offerId = identifiers[0].id as string;
       await this.insertWindows(manager, offerId, windows);
       await this.history.record(manager, { type: 'offer', id: offerId }, caller, null, 'open');
+      await this.rematch(manager, dto.categoryCode);
       return offerId;
     });
     return this.load(id);
@@ -70,9 +77,15 @@ export class OffersService {
 
   async update(caller: AuthUser, id: string, dto: UpdateOfferDto): Promise<Offer> {
     const windows = dto.availability ? parseAvailability(dto.availability, this.clock.now()) : undefined;
-    await this.dataSource.transaction(async (manager) => {
-      const offer = await this.lockOwned(manager, caller, id);
+    await transactionWithRetry(this.dataSource, async (manager) => {
+      let offer = await this.lockOwned(manager, caller, id);
       if (!CHANGEABLE.includes(offer.status)) throw offerNotChangeable(offer.status);
+      const affectsMatching =
+        dto.quantity !== undefined || dto.condition !== undefined || dto.size !== undefined ||
+        dto.pickupAddress !== undefined || windows !== undefined;
+      if (affectsMatching && (await this.matches.cancelProposalsFor(manager, { offerId: id }, caller)) > 0) {
+        offer = await this.lockOwned(manager, caller, id); // proposals released: only firm promises remain
+      }
       if (dto.quantity !== undefined && dto.quantity < offer.quantityAllocated) {
         throw quantityBelowAllocated(offer.quantityAllocated);
       }
@@ -98,12 +111,13 @@ export class OffersService {
         await manager.delete(OfferWindow, { offerId: id });
         await this.insertWindows(manager, id, windows);
       }
+      if (affectsMatching) await this.rematch(manager, offer.categoryCode);
     });
     return this.load(id);
   }
 
   async withdraw(caller: AuthUser, id: string, dto: WithdrawOfferDto): Promise<Offer> {
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       const offer = await this.lockOwned(manager, caller, id);
       if (offer.status === 'withdrawn') return; // a repeated withdrawal changes nothing
       if (!CHANGEABLE.includes(offer.status)) throw offerNotWithdrawable(offer.status);
@@ -135,9 +149,18 @@ export class OffersService {
     await manager.update(Offer, { donorId: donor.id }, { pickupStreet: null });
   }
 
+  /** Withdraws first, then cancels its matches: the freed needs are matched again. */
   private async markWithdrawn(manager: EntityManager, offer: Offer, actor: Actor, reason?: string): Promise<void> {
     await manager.update(Offer, offer.id, { status: 'withdrawn' });
     await this.history.record(manager, { type: 'offer', id: offer.id }, actor, offer.status, 'withdrawn', reason);
+    if ((await this.matches.cancelFor(manager, { offerId: offer.id }, actor, 'offer withdrawn')) > 0) {
+      await this.rematch(manager, offer.categoryCode);
+    }
+  }
+
+  /** Asks, in the same transaction, for the category to be matched again. */
+  private rematch(manager: EntityManager, categoryCode: string): Promise<void> {
+    return this.outbox.add(manager, { name: JobName.OptimiseCategory, data: { categoryCode } });
   }
 
   private async lockOwned(manager: EntityManager, caller: AuthUser, id: string): Promise<Offer> {

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiProperty, ApiTag
 import { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { StatusChangeResponseDto, toStatusChangeResponse } from '../history/dto/status-change-response.dto';
+import { NotificationResponseDto, toNotificationResponse } from '../notifications/dto/notification-response.dto';
 import { OfferResponseDto, toOfferResponse } from '../offers/dto/offer-response.dto';
 import { toUserResponse, UserResponseDto } from '../users/dto/user-response.dto';
 import { PrivacyService } from './privacy.service';
@@ -21,6 +22,9 @@ class PersonalDataExportDto {
 
   @ApiProperty({ type: ExportedOfferDto, isArray: true })
   offers: ExportedOfferDto[];
+
+  @ApiProperty({ type: NotificationResponseDto, isArray: true })
+  notifications: NotificationResponseDto[];
 }
 
 @ApiTags('accounts')
@@ -40,6 +44,7 @@ export class PrivacyController {
         ...toOfferResponse(offer, { withAddress: true }),
         history: history.map(toStatusChangeResponse),
       })),
+      notifications: data.notifications.map(toNotificationResponse),
     };
   }
 

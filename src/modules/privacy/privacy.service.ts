@@ -3,8 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuthUser } from '../../common/auth/auth-user';
 import { Clock } from '../../common/time/clock';
+import { transactionWithRetry } from '../../database/transactions';
 import { HistoryService } from '../history/history.service';
 import { StatusChange } from '../history/entities/status-change.entity';
+import { Notification } from '../notifications/entities/notification.entity';
+import { NotificationsService } from '../notifications/notifications.service';
 import { Offer } from '../offers/entities/offer.entity';
 import { OffersService } from '../offers/offers.service';
 import { User } from '../users/entities/user.entity';
@@ -14,6 +17,7 @@ export interface PersonalData {
   exportedAt: Date;
   profile: User;
   offers: Array<{ offer: Offer; history: StatusChange[] }>;
+  notifications: Notification[];
 }
 
 /** The GDPR rights of a person: a copy of their data, and its erasure. */
@@ -24,6 +28,7 @@ export class PrivacyService {
     private readonly users: UsersService,
     private readonly offers: OffersService,
     private readonly history: HistoryService,
+    private readonly notifications: NotificationsService,
     private readonly clock: Clock,
   ) {}
 
@@ -33,13 +38,15 @@ export class PrivacyService {
     const withHistory = await Promise.all(
       offers.map(async (offer) => ({ offer, history: await this.history.list('offer', offer.id) })),
     );
-    return { exportedAt: this.clock.now(), profile, offers: withHistory };
+    const notifications = await this.notifications.listAllFor(caller.id);
+    return { exportedAt: this.clock.now(), profile, offers: withHistory, notifications };
   }
 
   /** Forgets who the person is; their offers stay as anonymous history for the houses' records. */
   async erase(caller: AuthUser): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       await this.offers.eraseDonorData(manager, caller);
+      await this.notifications.eraseFor(manager, caller.id);
       await this.users.erase(manager, caller.id, this.clock.now());
     });
   }

@@ -1,0 +1,39 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Job, Queue } from 'bullmq';
+import { AppConfig } from '../../config/app-config';
+import { JobName, jobOptions, JobPayloads, QueueName } from '../../queue/catalogue';
+import { MatchingService } from './matching.service';
+
+/** Optimisations run one at a time per worker; the per-category lock keeps workers apart. */
+@Processor(QueueName.Matching, { concurrency: 2 })
+export class MatchingProcessor extends WorkerHost {
+  constructor(
+    private readonly matching: MatchingService,
+    private readonly config: AppConfig,
+    @InjectQueue(QueueName.Matching) private readonly queue: Queue,
+  ) {
+    super();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    switch (job.name as JobName) {
+      case JobName.OptimiseCategory:
+        return this.matching.optimiseCategory((job.data as JobPayloads[JobName.OptimiseCategory]).categoryCode);
+      case JobName.SweepMatching:
+        return this.handleSweep();
+      default:
+        throw new Error(`unknown job ${job.name} on ${QueueName.Matching}`);
+    }
+  }
+
+  /** The safety net: every category is optimised again, whatever a lost trigger may have missed. */
+  private async handleSweep(): Promise<{ categories: number }> {
+    const categories = await this.matching.categories();
+    const tuning = { matchingDebounceMs: this.config.MATCHING_DEBOUNCE_MS };
+    for (const categoryCode of categories) {
+      const request = { name: JobName.OptimiseCategory, data: { categoryCode } } as const;
+      await this.queue.add(request.name, request.data, jobOptions(request, tuning));
+    }
+    return { categories: categories.length };
+  }
+}

@@ -1,0 +1,46 @@
+import { Urgency } from '../needs/entities/need.entity';
+import { Condition } from '../offers/entities/offer.entity';
+
+/**
+ * The weights of the score, documented with the formula in docs/matching.md. The score is a
+ * value per unit given: the allocation maximises Σ score × quantity over all matches.
+ */
+export const WEIGHTS = {
+  /** urgent ≫ high > normal > low */
+  urgency: { urgent: 8, high: 3, normal: 1.5, low: 1 } satisfies Record<Urgency, number>,
+  /** A need due today counts (1 + deadlineBoost) times one without a date; the boost halves every deadlineHalfLifeDays. */
+  deadlineBoost: 1.5,
+  deadlineHalfLifeDays: 7,
+  /** At this distance the value halves; at three times it, a quarter. */
+  distanceHalfKm: 25,
+  /** Waiting raises a need's value linearly, up to (1 + waitingMaxBoost) after waitingFullDays. */
+  waitingMaxBoost: 1,
+  waitingFullDays: 60,
+  condition: { new: 1, good: 0.9, fair: 0.7 } satisfies Record<Condition, number>,
+  /** A pair whose offer can cover all of the need is worth (1 + coverageBoost) times one covering almost nothing. */
+  coverageBoost: 1,
+} as const;
+
+export interface PairFacts {
+  urgency: Urgency;
+  /** Whole days from today (Brussels) to neededBy; null without a date; below 0 when overdue. */
+  daysLeft: number | null;
+  distanceKm: number;
+  /** Days since the need was posted. */
+  waitingDays: number;
+  condition: Condition;
+  /** The share of the need's open quantity that this offer alone could cover, 0..1. */
+  coverage: number;
+}
+
+/** The value of giving one unit of this offer to this need. Always > 0. */
+export function scorePair(facts: PairFacts): number {
+  const urgency = WEIGHTS.urgency[facts.urgency];
+  const deadline =
+    facts.daysLeft === null ? 1 : 1 + WEIGHTS.deadlineBoost * 0.5 ** (Math.max(0, facts.daysLeft) / WEIGHTS.deadlineHalfLifeDays);
+  const distance = 1 / (1 + Math.max(0, facts.distanceKm) / WEIGHTS.distanceHalfKm);
+  const waiting = 1 + WEIGHTS.waitingMaxBoost * Math.min(1, Math.max(0, facts.waitingDays) / WEIGHTS.waitingFullDays);
+  const condition = WEIGHTS.condition[facts.condition];
+  const coverage = 1 + WEIGHTS.coverageBoost * Math.min(1, Math.max(0, facts.coverage));
+  return 100 * urgency * deadline * distance * waiting * condition * coverage;
+}

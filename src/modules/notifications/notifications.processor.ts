@@ -1,0 +1,20 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Job } from 'bullmq';
+import { JobName, JobPayloads, QueueName } from '../../queue/catalogue';
+import { NotificationsService } from './notifications.service';
+
+@Processor(QueueName.Notifications, { concurrency: 4 })
+export class NotificationsProcessor extends WorkerHost {
+  constructor(private readonly notifications: NotificationsService) {
+    super();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    switch (job.name as JobName) {
+      case JobName.NotifyMatchAccepted:
+        return this.notifications.notifyMatchAccepted((job.data as JobPayloads[JobName.NotifyMatchAccepted]).matchId);
+      default:
+        throw new Error(`unknown job ${job.name} on ${QueueName.Notifications}`);
+    }
+  }
+}

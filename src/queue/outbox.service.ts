@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { JOB_QUEUE, JobRequest } from './catalogue';
+
+export const OUTBOX_CHANNEL = 'inkind_outbox';
+
+/**
+ * Asks for background work in the transaction of the change that causes it. The row
+ * commits or rolls back with the change; the relay moves it to BullMQ afterwards.
+ */
+@Injectable()
+export class OutboxService {
+  async add(manager: EntityManager, ...requests: JobRequest[]): Promise<void> {
+    if (requests.length === 0) return;
+    await manager.query(
+      `INSERT INTO outbox (queue, job_name, payload)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])`,
+      [requests.map((r) => JOB_QUEUE[r.name]), requests.map((r) => r.name), requests.map((r) => JSON.stringify(r.data))],
+    );
+    // Delivered at commit, to every relay that listens: no waiting for the next poll.
+    await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+  }
+}

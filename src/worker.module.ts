@@ -1,0 +1,39 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { AppConfig } from './config/app-config';
+import { MatchingModule } from './modules/matching/matching.module';
+import { MatchingProcessor } from './modules/matching/matching.processor';
+import { NotificationsModule } from './modules/notifications/notifications.module';
+import { NotificationsProcessor } from './modules/notifications/notifications.processor';
+import { JobName, QueueName } from './queue/catalogue';
+import { OutboxRelay } from './queue/outbox.relay';
+
+/** Registers the repeatable jobs once per worker start (an upsert: any number of workers agree). */
+@Injectable()
+class Schedules implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Schedules');
+
+  constructor(
+    private readonly config: AppConfig,
+    @InjectQueue(QueueName.Matching) private readonly matching: Queue,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.MATCHING_SWEEP_MS === 0) return;
+    // Not awaited: a worker starts while Redis is away, and schedules itself once it is back.
+    this.matching
+      .upsertJobScheduler(JobName.SweepMatching, { every: this.config.MATCHING_SWEEP_MS }, { name: JobName.SweepMatching, data: {} })
+      .catch((error: Error) => this.logger.warn(`could not schedule ${JobName.SweepMatching}: ${error.message}`));
+  }
+}
+
+/**
+ * Everything that runs jobs: the BullMQ processors, the outbox relay and the schedules.
+ * Imported by the app when APP_ROLE is `all` or `worker`, never when it is `api`.
+ */
+@Module({
+  imports: [MatchingModule, NotificationsModule],
+  providers: [MatchingProcessor, NotificationsProcessor, OutboxRelay, Schedules],
+})
+export class WorkerModule {}
