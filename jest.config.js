@@ -15,8 +15,9 @@ module.exports = {
       testRegex: 'test/.*\\.e2e-spec\\.ts$',
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-      testTimeout: 30000,
     },
   ],
   maxWorkers: 2,
+  // Hooks start real applications, databases and processes; a slow CI machine needs the margin.
+  testTimeout: 30000,
 };

@@ -3,6 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { DEFAULT_JOB_OPTIONS, QueueName } from './catalogue';
 import { OutboxService } from './outbox.service';
+import { QueueErrors } from './queue-errors';
 import { redisConnection } from './redis-connection';
 
 const queues = Object.values(QueueName).map((name) => ({ name }));
@@ -21,7 +22,7 @@ const queues = Object.values(QueueName).map((name) => ({ name }));
     }),
     BullModule.registerQueue(...queues),
   ],
-  providers: [OutboxService],
+  providers: [OutboxService, QueueErrors],
   exports: [OutboxService, BullModule],
 })
 export class QueueModule {}
