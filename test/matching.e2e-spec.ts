@@ -1,3 +1,10 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { MatchingProcessor } from '../src/modules/matching/matching.processor';
+import { MatchingService } from '../src/modules/matching/matching.service';
+import { NotificationsService } from '../src/modules/notifications/notifications.service';
+import { JobName, QueueName } from '../src/queue/catalogue';
+import { OutboxRelay } from '../src/queue/outbox.relay';
 import { Account, Api, coordinator, needBody, offerBody, register } from './helpers/api';
 import { startApp, TestApp } from './helpers/test-app';
 
@@ -98,5 +105,73 @@ describe('matching through the API and the real queues', () => {
     expect((await api.get(`/api/matches?needId=${need.id}&status=proposed`, hejmo.token)).body.items).toEqual([]);
     const [{ allocated }] = await t.db.query(`SELECT quantity_allocated AS allocated FROM offers WHERE id = $1`, [now[0].offerId]);
     expect(allocated).toBe(0);
+  });
+});
+
+describe('matching triggers', () => {
+  it('re-optimises a burst of 30 offers in a few optimisations, not 30, and proposes all of them', async () => {
+    const t = await startApp({ MATCHING_DEBOUNCE_MS: '400' }, { jobs: true });
+    try {
+      const api = new Api(t.app);
+      const simba = await coordinator(api, 'simbahuis');
+      await api.post('/api/needs', needBody({ houseSlug: 'simbahuis', categoryCode: 'toys-crafts', title: 'Toys', quantity: 1000, urgency: 'normal' }), simba.token);
+      await t.drain();
+      const donors = [await register(api, 'donor'), await register(api, 'donor')];
+      const offers = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => api.post('/api/offers', offerBody({ categoryCode: 'toys-crafts', title: `Toy box ${i}`, quantity: 2 }), donors[i % 2].token)),
+      );
+      expect(offers.map((res) => res.status)).toEqual(Array(30).fill(201));
+      await t.drain();
+
+      const queue = t.app.get<Queue>(getQueueToken(QueueName.Matching));
+      const optimisations = (await queue.getJobs(['completed'])).filter((job) => job.name === JobName.OptimiseCategory);
+      expect(optimisations.length).toBeGreaterThanOrEqual(2); // the need's, then the burst's
+      expect(optimisations.length).toBeLessThanOrEqual(4);
+      const [{ proposed }] = await t.db.query(`SELECT count(DISTINCT offer_id)::int AS proposed FROM matches WHERE status = 'proposed'`);
+      expect(proposed).toBe(30);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('notifies once per effect even when a job runs twice', async () => {
+    const t = await startApp({}, { jobs: true });
+    try {
+      const api = new Api(t.app);
+      const coord = await coordinator(api, 'hejmo');
+      const donor = await register(api, 'donor');
+      await api.post('/api/needs', needBody({ categoryCode: 'it-office', title: 'Laptop', quantity: 1 }), coord.token);
+      await api.post('/api/offers', offerBody({ categoryCode: 'it-office', title: 'Laptop', quantity: 1 }), donor.token);
+      await t.drain();
+      const [match] = (await api.get('/api/matches', coord.token)).body.items;
+      await api.post(`/api/matches/${match.id}/accept`, {}, coord.token);
+      await t.drain();
+      const notifications = t.app.get(NotificationsService);
+      expect(await notifications.notifyMatchAccepted(match.id)).toBe(0);
+      await t.app.get(MatchingService).optimiseCategory('it-office');
+      const rows = await t.db.query(`SELECT kind, count(*)::int AS n FROM notifications GROUP BY kind ORDER BY kind`);
+      expect(rows).toEqual([
+        { kind: 'match-accepted', n: 1 },
+        { kind: 'match-proposed', n: 1 },
+      ]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('runs no worker and no relay in an API-only process (APP_ROLE=api)', async () => {
+    const t = await startApp({ APP_ROLE: 'api' });
+    try {
+      expect(() => t.app.get(OutboxRelay)).toThrow();
+      expect(() => t.app.get(MatchingProcessor)).toThrow();
+      const api = new Api(t.app);
+      const donor = await register(api, 'donor');
+      const offer = await api.post('/api/offers', offerBody(), donor.token);
+      expect(offer.status).toBe(201);
+      const [{ pending }] = await t.db.query(`SELECT count(*)::int AS pending FROM outbox WHERE payload->>'categoryCode' = 'school-supplies' AND sent_at IS NULL`);
+      expect(pending).toBeGreaterThan(0);
+    } finally {
+      await t.close();
+    }
   });
 });
