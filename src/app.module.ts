@@ -18,6 +18,7 @@ import { RedisModule } from './redis/redis.module';
 import { QueueModule } from './queue/queue.module';
 import { MatchingModule } from './modules/matching/matching.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
+import { PickupsModule } from './modules/pickups/pickups.module';
 import { WorkerModule } from './worker.module';
 
 @Module({})
@@ -41,6 +42,7 @@ export class AppModule {
         PrivacyModule,
         MatchingModule,
         NotificationsModule,
+        PickupsModule,
         ...(config.runsWorkers ? [WorkerModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -6,6 +6,8 @@ import { MatchingModule } from './modules/matching/matching.module';
 import { MatchingProcessor } from './modules/matching/matching.processor';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { NotificationsProcessor } from './modules/notifications/notifications.processor';
+import { PickupsModule } from './modules/pickups/pickups.module';
+import { PickupsProcessor } from './modules/pickups/pickups.processor';
 import { JobName, QueueName } from './queue/catalogue';
 import { OutboxRelay } from './queue/outbox.relay';
 
@@ -17,14 +19,20 @@ class Schedules implements OnApplicationBootstrap {
   constructor(
     private readonly config: AppConfig,
     @InjectQueue(QueueName.Matching) private readonly matching: Queue,
+    @InjectQueue(QueueName.Pickups) private readonly pickups: Queue,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.MATCHING_SWEEP_MS === 0) return;
+    this.schedule(this.matching, JobName.SweepMatching, this.config.MATCHING_SWEEP_MS);
+    this.schedule(this.pickups, JobName.EscalatePickups, this.config.PICKUP_ESCALATION_MS);
+  }
+
+  private schedule(queue: Queue, name: JobName, every: number): void {
+    if (every === 0) return;
     // Not awaited: a worker starts while Redis is away, and schedules itself once it is back.
-    this.matching
-      .upsertJobScheduler(JobName.SweepMatching, { every: this.config.MATCHING_SWEEP_MS }, { name: JobName.SweepMatching, data: {} })
-      .catch((error: Error) => this.logger.warn(`could not schedule ${JobName.SweepMatching}: ${error.message}`));
+    queue
+      .upsertJobScheduler(name, { every }, { name, data: {} })
+      .catch((error: Error) => this.logger.warn(`could not schedule ${name}: ${error.message}`));
   }
 }
 
@@ -33,7 +41,7 @@ class Schedules implements OnApplicationBootstrap {
  * Imported by the app when APP_ROLE is `all` or `worker`, never when it is `api`.
  */
 @Module({
-  imports: [MatchingModule, NotificationsModule],
-  providers: [MatchingProcessor, NotificationsProcessor, OutboxRelay, Schedules],
+  imports: [MatchingModule, NotificationsModule, PickupsModule],
+  providers: [MatchingProcessor, NotificationsProcessor, PickupsProcessor, OutboxRelay, Schedules],
 })
 export class WorkerModule {}

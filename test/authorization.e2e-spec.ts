@@ -13,6 +13,8 @@ interface Fixtures {
   /** A fresh proposal of a donor offer to a Hejmo need, and a notification of `donor`. */
   hejmoMatch(): Promise<string>;
   donorNotification(): Promise<string>;
+  /** A fresh pickup of a donor offer for Hejmo, with a window; claimed by `volunteer` when asked. */
+  hejmoPickup(claimed?: boolean): Promise<string>;
 }
 
 interface Route {
@@ -124,6 +126,52 @@ const ROUTES: Record<string, Route> = {
     path: async (f) => `/api/notifications/${await f.donorNotification()}/read`,
     expected: { ...all(404, 401), donor: 200 },
   },
+  'GET /api/pickups': { method: 'GET', path: () => '/api/pickups', expected: all(200, 401) },
+  'GET /api/pickups/mine': { method: 'GET', path: () => '/api/pickups/mine', expected: { ...all(403, 401), volunteer: 200 } },
+  'GET /api/pickups/mine.ics': { method: 'GET', path: () => '/api/pickups/mine.ics', expected: { ...all(403, 401), volunteer: 200 } },
+  'GET /api/pickups/:id': {
+    method: 'GET',
+    path: async (f) => `/api/pickups/${await f.hejmoPickup()}`,
+    // An unassigned pickup with a window is open to every volunteer (without the street).
+    expected: { anonymous: 401, donor: 200, otherDonor: 404, volunteer: 200, coordHejmo: 200, coordChantevent: 404, admin: 200 },
+  },
+  'GET /api/pickups/:id/history': {
+    method: 'GET',
+    path: async (f) => `/api/pickups/${await f.hejmoPickup()}/history`,
+    expected: { anonymous: 401, donor: 200, otherDonor: 404, volunteer: 200, coordHejmo: 200, coordChantevent: 404, admin: 200 },
+  },
+  'POST /api/pickups/:id/claim': {
+    method: 'POST',
+    path: async (f) => `/api/pickups/${await f.hejmoPickup()}/claim`,
+    expected: { ...all(403, 401), volunteer: 200 },
+  },
+  'POST /api/pickups/:id/release': {
+    method: 'POST',
+    path: async (f) => `/api/pickups/${await f.hejmoPickup(true)}/release`,
+    expected: { ...all(403, 401), volunteer: 200 },
+  },
+  'POST /api/pickups/:id/collected': {
+    method: 'POST',
+    path: async (f) => `/api/pickups/${await f.hejmoPickup(true)}/collected`,
+    expected: { ...all(403, 401), volunteer: 200 },
+  },
+  'POST /api/pickups/:id/delivered': {
+    method: 'POST',
+    path: async (f) => `/api/pickups/${await f.hejmoPickup(true)}/delivered`,
+    expected: { anonymous: 401, donor: 403, otherDonor: 403, volunteer: 200, coordHejmo: 200, coordChantevent: 404, admin: 200 },
+  },
+  'POST /api/pickups/:id/failed': {
+    method: 'POST',
+    path: async (f) => `/api/pickups/${await f.hejmoPickup(true)}/failed`,
+    body: () => ({ reason: 'donor-absent' }),
+    expected: { ...all(403, 401), volunteer: 200 },
+  },
+  'POST /api/pickups/:id/cancel': {
+    method: 'POST',
+    path: async (f) => `/api/pickups/${await f.hejmoPickup()}/cancel`,
+    body: () => ({}),
+    expected: { anonymous: 401, donor: 403, otherDonor: 403, volunteer: 403, coordHejmo: 200, coordChantevent: 404, admin: 200 },
+  },
   'POST /api/offers/:id/withdraw': {
     method: 'POST',
     path: async (f) => `/api/offers/${await f.donorOffer()}/withdraw`,
@@ -136,6 +184,8 @@ describe('authorisation matrix', () => {
   let t: TestApp;
   let f: Fixtures;
 
+  let pickups = 0;
+
   beforeAll(async () => {
     t = await startApp();
     const api = new Api(t.app);
@@ -147,7 +197,7 @@ describe('authorisation matrix', () => {
       coordChantevent: await coordinator(api, 'chantevent'),
       admin: { id: '', email: '', token: await api.adminToken() },
     };
-    f = {
+    const fixtures: Fixtures = {
       api,
       accounts,
       hejmoNeed: async () => (await api.post('/api/needs', needBody(), accounts.coordHejmo.token)).body.id,
@@ -162,6 +212,20 @@ describe('authorisation matrix', () => {
         );
         return id;
       },
+      hejmoPickup: async (claimed = false) => {
+        const matchId = await fixtures.hejmoMatch();
+        await t.db.query(`UPDATE matches SET status = 'accepted' WHERE id = $1`, [matchId]);
+        // Each pickup gets a window of its own, so that one volunteer's claims never overlap.
+        const start = new Date(Date.UTC(2027, 0, 4, 9) + pickups++ * 2 * 3_600_000);
+        const [{ id }] = await t.db.query(
+          `INSERT INTO pickups (offer_id, house_id, window_start, window_end, status, volunteer_id)
+           SELECT m.offer_id, n.house_id, $2, $3, $4, $5 FROM matches m JOIN needs n ON n.id = m.need_id WHERE m.id = $1
+           RETURNING id`,
+          [matchId, start, new Date(start.getTime() + 3_600_000), claimed ? 'assigned' : 'unassigned', claimed ? accounts.volunteer.id : null],
+        );
+        await t.db.query(`UPDATE matches SET pickup_id = $2 WHERE id = $1`, [matchId, id]);
+        return id;
+      },
       donorNotification: async () => {
         const [{ id }] = await t.db.query(
           `INSERT INTO notifications (user_id, kind, data, dedup_key) VALUES ($1, 'match-accepted', '{}', gen_random_uuid()::text) RETURNING id`,
@@ -170,6 +234,7 @@ describe('authorisation matrix', () => {
         return id;
       },
     };
+    f = fixtures;
   });
   afterAll(() => t.close());
 

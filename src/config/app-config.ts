@@ -102,6 +102,26 @@ export class AppConfig {
   @Max(60_000)
   OUTBOX_POLL_MS = 1_000;
 
+  /** A pickup starts at least this long after it is scheduled. */
+  @Transform(toInteger)
+  @IsInt({ message: 'must be a whole number of hours' })
+  @Min(0)
+  @Max(24 * 14)
+  PICKUP_LEAD_HOURS = 24;
+
+  /** Volunteers living within this distance of the donor are told of a new pickup. */
+  @Transform(toInteger)
+  @IsInt({ message: 'must be a whole number of km' })
+  @Min(1)
+  @Max(500)
+  PICKUP_RADIUS_KM = 40;
+
+  /** How often unclaimed and missed pickups are checked; 0 turns the check off (tests). */
+  @Transform(toInteger)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(0)
+  PICKUP_ESCALATION_MS = 15 * 60_000;
+
   get runsWorkers(): boolean {
     return this.APP_ROLE !== 'api';
   }

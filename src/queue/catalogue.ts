@@ -4,6 +4,7 @@ import { JobsOptions } from 'bullmq';
 export enum QueueName {
   Matching = 'matching',
   Notifications = 'notifications',
+  Pickups = 'pickups',
 }
 
 /** Every job of the service; each belongs to exactly one queue. */
@@ -14,6 +15,18 @@ export enum JobName {
   SweepMatching = 'sweep-matching',
   /** Tell the donor that a house accepted their goods. */
   NotifyMatchAccepted = 'notify-match-accepted',
+  /** Put an accepted match on a pickup (a new one, or the open one of its offer and house). */
+  SchedulePickup = 'schedule-pickup',
+  /** The donor changed their availability: give a window to the offer's pickups that wait for one. */
+  ScheduleOfferPickups = 'schedule-offer-pickups',
+  /** Offer a pickup to the volunteers who can carry it, nearest first. */
+  NotifyVolunteers = 'notify-volunteers',
+  /** Remind the volunteer and the donor, the evening before the window. */
+  SendReminder = 'send-reminder',
+  /** Some of a pickup's matches ended: cancel it when nothing is left to carry. */
+  ReviewPickup = 'review-pickup',
+  /** The repeatable check: unclaimed pickups close to their window, missed windows. */
+  EscalatePickups = 'escalate-pickups',
 }
 
 /** What each job carries: ids only, never personal data (BullMQ keeps job data in clear text in Redis). */
@@ -21,15 +34,28 @@ export interface JobPayloads {
   [JobName.OptimiseCategory]: { categoryCode: string };
   [JobName.SweepMatching]: Record<string, never>;
   [JobName.NotifyMatchAccepted]: { matchId: string };
+  [JobName.SchedulePickup]: { matchId: string };
+  [JobName.ScheduleOfferPickups]: { offerId: string };
+  [JobName.NotifyVolunteers]: { pickupId: string; round: number };
+  [JobName.SendReminder]: { pickupId: string; windowStart: string };
+  [JobName.EscalatePickups]: Record<string, never>;
+  [JobName.ReviewPickup]: { pickupId: string };
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.OptimiseCategory]: QueueName.Matching,
   [JobName.SweepMatching]: QueueName.Matching,
   [JobName.NotifyMatchAccepted]: QueueName.Notifications,
+  [JobName.SchedulePickup]: QueueName.Pickups,
+  [JobName.ScheduleOfferPickups]: QueueName.Pickups,
+  [JobName.NotifyVolunteers]: QueueName.Pickups,
+  [JobName.SendReminder]: QueueName.Pickups,
+  [JobName.EscalatePickups]: QueueName.Pickups,
+  [JobName.ReviewPickup]: QueueName.Pickups,
 };
 
-export type JobRequest = { [N in JobName]: { name: N; data: JobPayloads[N] } }[JobName];
+/** A job asked for; `runAt` delays it (a reminder the evening before a pickup). */
+export type JobRequest = { [N in JobName]: { name: N; data: JobPayloads[N]; runAt?: Date } }[JobName];
 
 /** Retries with exponential backoff; finished jobs are kept for a while for inspection, then removed. */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {

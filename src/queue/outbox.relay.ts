@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { Clock } from '../common/time/clock';
 import { JobName, jobOptions, JobRequest, QueueName } from './catalogue';
 import { OUTBOX_CHANNEL } from './outbox.service';
 
@@ -17,6 +18,7 @@ interface OutboxRow {
   queue: QueueName;
   job_name: JobName;
   payload: unknown;
+  run_at: Date | null;
 }
 
 /**
@@ -38,10 +40,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
     @InjectQueue(QueueName.Matching) matching: Queue,
     @InjectQueue(QueueName.Notifications) notifications: Queue,
+    @InjectQueue(QueueName.Pickups) pickups: Queue,
   ) {
-    this.queues = { [QueueName.Matching]: matching, [QueueName.Notifications]: notifications };
+    this.queues = { [QueueName.Matching]: matching, [QueueName.Notifications]: notifications, [QueueName.Pickups]: pickups };
   }
 
   onApplicationBootstrap(): void {
@@ -61,7 +65,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async relayBatch(): Promise<number> {
     const outcome = await this.dataSource.transaction(async (manager) => {
       const rows: OutboxRow[] = await manager.query(
-        `SELECT id, queue, job_name, payload FROM outbox WHERE sent_at IS NULL
+        `SELECT id, queue, job_name, payload, run_at FROM outbox WHERE sent_at IS NULL
          ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [BATCH],
       );
@@ -96,7 +100,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       if (client.status !== 'ready') throw new Error(`Redis is not ready (${client.status})`);
       const jobs = queueRows.map((row) => {
         const request = { name: row.job_name, data: row.payload } as JobRequest;
-        return { name: row.job_name, data: row.payload, opts: { ...jobOptions(request, tuning), jobId: row.id } };
+        const opts = { ...jobOptions(request, tuning), jobId: row.id };
+        // A job asked for later waits in BullMQ's delayed set; the delay counts from the service's clock.
+        if (row.run_at) opts.delay = Math.max(0, row.run_at.getTime() - this.clock.now().getTime());
+        return { name: row.job_name, data: row.payload, opts };
       });
       await withTimeout(queue.addBulk(jobs), ADD_TIMEOUT_MS);
     }

@@ -13,9 +13,14 @@ export class OutboxService {
   async add(manager: EntityManager, ...requests: JobRequest[]): Promise<void> {
     if (requests.length === 0) return;
     await manager.query(
-      `INSERT INTO outbox (queue, job_name, payload)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])`,
-      [requests.map((r) => JOB_QUEUE[r.name]), requests.map((r) => r.name), requests.map((r) => JSON.stringify(r.data))],
+      `INSERT INTO outbox (queue, job_name, payload, run_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[])`,
+      [
+        requests.map((r) => JOB_QUEUE[r.name]),
+        requests.map((r) => r.name),
+        requests.map((r) => JSON.stringify(r.data)),
+        requests.map((r) => r.runAt ?? null),
+      ],
     );
     // Delivered at commit, to every relay that listens: no waiting for the next poll.
     await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);

@@ -71,7 +71,11 @@ export class MatchesService {
   async accept(caller: AuthUser, id: string): Promise<MatchView> {
     await transactionWithRetry(this.dataSource, async (manager) => {
       const match = await this.decide(manager, caller, id, 'accepted');
-      await this.outbox.add(manager, { name: JobName.NotifyMatchAccepted, data: { matchId: match.id } });
+      await this.outbox.add(
+        manager,
+        { name: JobName.NotifyMatchAccepted, data: { matchId: match.id } },
+        { name: JobName.SchedulePickup, data: { matchId: match.id } },
+      );
     });
     return this.get(caller, id);
   }
@@ -97,7 +101,15 @@ export class MatchesService {
   async cancelFor(manager: EntityManager, subject: { offerId: string } | { needId: string }, actor: Actor, reason: string): Promise<number> {
     const column = 'offerId' in subject ? 'offer_id' : 'need_id';
     const id = 'offerId' in subject ? subject.offerId : subject.needId;
-    return this.cancelWhere(manager, `${column} = $1 AND status IN ('proposed', 'accepted')`, [id], actor, reason);
+    // Goods already collected or delivered are not touched.
+    return this.cancelWhere(
+      manager,
+      `${column} = $1 AND status IN ('proposed', 'accepted')
+       AND NOT EXISTS (SELECT 1 FROM pickups p WHERE p.id = matches.pickup_id AND p.status IN ('collected', 'delivered'))`,
+      [id],
+      actor,
+      reason,
+    );
   }
 
   /** Cancels the still-proposed matches of an offer or need whose facts changed; accepted ones stand. */
@@ -108,19 +120,21 @@ export class MatchesService {
   }
 
   private async cancelWhere(manager: EntityManager, condition: string, params: unknown[], actor: Actor, reason: string): Promise<number> {
-    const cancelled: Array<{ id: string; status: MatchStatus }> = await manager.query(
+    const cancelled: Array<{ id: string; status: MatchStatus; pickup_id: string | null }> = await manager.query(
       // Wrapped in a SELECT: TypeORM answers a bare UPDATE with [rows, count] instead of rows.
       `WITH target AS (SELECT id, status FROM matches WHERE ${condition} ORDER BY id FOR UPDATE),
             cancelled AS (
               UPDATE matches m SET status = 'cancelled', reason = $${params.length + 1}, updated_at = now()
                 FROM target WHERE m.id = target.id
-              RETURNING m.id, target.status)
-       SELECT id, status FROM cancelled`,
+              RETURNING m.id, target.status, m.pickup_id)
+       SELECT id, status, pickup_id FROM cancelled`,
       [...params, reason],
     );
     for (const match of cancelled) {
       await this.history.record(manager, { type: 'match', id: match.id }, actor, match.status, 'cancelled', reason);
     }
+    const pickups = [...new Set(cancelled.map((match) => match.pickup_id).filter((id): id is string => id !== null))];
+    await this.outbox.add(manager, ...pickups.map((pickupId) => ({ name: JobName.ReviewPickup, data: { pickupId } }) as const));
     return cancelled.length;
   }
 

@@ -110,6 +110,8 @@ export class OffersService {
       if (windows) {
         await manager.delete(OfferWindow, { offerId: id });
         await this.insertWindows(manager, id, windows);
+        // Pickups that wait for availability get a window now.
+        await this.outbox.add(manager, { name: JobName.ScheduleOfferPickups, data: { offerId: id } });
       }
       if (affectsMatching) await this.rematch(manager, offer.categoryCode);
     });

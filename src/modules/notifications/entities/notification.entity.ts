@@ -1,6 +1,16 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export const NOTIFICATION_KINDS = ['match-proposed', 'match-accepted'] as const;
+export const NOTIFICATION_KINDS = [
+  'match-proposed',
+  'match-accepted',
+  'pickup-scheduled',
+  'availability-needed',
+  'pickup-available',
+  'pickup-reminder',
+  'pickup-unclaimed',
+  'pickup-missed',
+  'pickup-delivered',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 @Entity({ name: 'notifications' })

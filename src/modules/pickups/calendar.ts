@@ -1,0 +1,23 @@
+import icalGenerator, { ICalCalendarMethod } from 'ical-generator';
+import { BRUSSELS } from '../../common/time/clock';
+import { PickupView } from './pickups.service';
+
+/** The volunteer's pickups as an iCalendar feed: one event per pickup, with a UID that never changes. */
+export function pickupsCalendar(pickups: PickupView[], now: Date): string {
+  const calendar = icalGenerator({ name: 'inkind – ophalingen / enlèvements / pickups', method: ICalCalendarMethod.PUBLISH, timezone: BRUSSELS });
+  for (const pickup of pickups) {
+    if (!pickup.windowStart || !pickup.windowEnd) continue;
+    const items = pickup.items.map((item) => `${item.quantity} × ${item.title}`).join(', ');
+    calendar.createEvent({
+      id: `pickup-${pickup.id}@inkind`,
+      start: pickup.windowStart,
+      end: pickup.windowEnd,
+      timezone: BRUSSELS,
+      stamp: now,
+      summary: `${pickup.status === 'delivered' ? '✓ ' : ''}${pickup.offerTitle} → ${pickup.houseName}`,
+      description: [items, pickup.phone ? `Tel. ${pickup.phone}` : undefined].filter(Boolean).join('\n'),
+      location: [pickup.street, `${pickup.postcode} ${pickup.town}`].filter(Boolean).join(', '),
+    });
+  }
+  return calendar.toString();
+}
