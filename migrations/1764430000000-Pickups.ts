@@ -48,9 +48,15 @@ export class Pickups1764430000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX matches_pickup_idx ON matches (pickup_id) WHERE pickup_id IS NOT NULL`);
 
     await queryRunner.query(`ALTER TABLE outbox ADD COLUMN run_at timestamptz`);
+
+    // A superseded proposal takes its unread notification with it.
+    await queryRunner.query(
+      `CREATE INDEX notifications_unread_proposal_idx ON notifications ((data->>'matchId')) WHERE kind = 'match-proposed' AND read_at IS NULL`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX notifications_unread_proposal_idx`);
     await queryRunner.query(`ALTER TABLE outbox DROP COLUMN run_at`);
     await queryRunner.query(`DROP INDEX matches_pickup_idx`);
     await queryRunner.query(`ALTER TABLE matches DROP COLUMN pickup_id`);

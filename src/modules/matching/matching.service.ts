@@ -168,6 +168,11 @@ export class MatchingService {
         [superseded],
       );
       await this.recordHistory(manager, superseded, 'proposed', 'cancelled', 'superseded by a better allocation');
+      // The coordinator should not open a notification for a proposal that is gone.
+      await manager.query(
+        `DELETE FROM notifications WHERE kind = 'match-proposed' AND read_at IS NULL AND data->>'matchId' = ANY($1::text[])`,
+        [superseded],
+      );
     }
     const fresh = [...wanted.values()].sort((a, b) => (a.offerId < b.offerId ? -1 : a.offerId > b.offerId ? 1 : 0));
     let created: string[] = [];

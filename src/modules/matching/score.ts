@@ -33,14 +33,33 @@ export interface PairFacts {
   coverage: number;
 }
 
+/** The need's own part of the score: urgency, deadline and waiting time. */
+export function needFactor(urgency: Urgency, daysLeft: number | null, waitingDays: number): number {
+  const deadline = daysLeft === null ? 1 : 1 + WEIGHTS.deadlineBoost * 0.5 ** (Math.max(0, daysLeft) / WEIGHTS.deadlineHalfLifeDays);
+  const waiting = 1 + WEIGHTS.waitingMaxBoost * Math.min(1, Math.max(0, waitingDays) / WEIGHTS.waitingFullDays);
+  return WEIGHTS.urgency[urgency] * deadline * waiting;
+}
+
+/** The offer's own part: its condition. */
+export function offerFactor(condition: Condition): number {
+  return WEIGHTS.condition[condition];
+}
+
+export function distanceFactor(km: number): number {
+  return 1 / (1 + Math.max(0, km) / WEIGHTS.distanceHalfKm);
+}
+
+export function coverageFactor(coverage: number): number {
+  return 1 + WEIGHTS.coverageBoost * Math.min(1, Math.max(0, coverage));
+}
+
 /** The value of giving one unit of this offer to this need. Always > 0. */
 export function scorePair(facts: PairFacts): number {
-  const urgency = WEIGHTS.urgency[facts.urgency];
-  const deadline =
-    facts.daysLeft === null ? 1 : 1 + WEIGHTS.deadlineBoost * 0.5 ** (Math.max(0, facts.daysLeft) / WEIGHTS.deadlineHalfLifeDays);
-  const distance = 1 / (1 + Math.max(0, facts.distanceKm) / WEIGHTS.distanceHalfKm);
-  const waiting = 1 + WEIGHTS.waitingMaxBoost * Math.min(1, Math.max(0, facts.waitingDays) / WEIGHTS.waitingFullDays);
-  const condition = WEIGHTS.condition[facts.condition];
-  const coverage = 1 + WEIGHTS.coverageBoost * Math.min(1, Math.max(0, facts.coverage));
-  return 100 * urgency * deadline * distance * waiting * condition * coverage;
+  return (
+    100 *
+    needFactor(facts.urgency, facts.daysLeft, facts.waitingDays) *
+    offerFactor(facts.condition) *
+    distanceFactor(facts.distanceKm) *
+    coverageFactor(facts.coverage)
+  );
 }

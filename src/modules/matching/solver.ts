@@ -21,6 +21,12 @@ export interface TransportSolution {
   flows: number[];
   totalWeight: number;
   augmentations: number;
+  /**
+   * Node potentials at the optimum (the LP duals, up to a constant). A pair (i, j) that is not
+   * an edge would improve the solution only if weight(i, j) > offerPotential[i] − needPotential[j].
+   */
+  offerPotential: Float64Array;
+  needPotential: Float64Array;
 }
 
 const EPSILON = 1e-9;
@@ -136,7 +142,13 @@ export function solveTransport(problem: TransportProblem): TransportSolution {
 
   const flows = pairEdge.map((id) => Math.round(cap[id ^ 1]));
   const totalWeight = flows.reduce((sum, flow, e) => sum + flow * problem.edges[e].weight, 0);
-  return { flows, totalWeight, augmentations };
+  return {
+    flows,
+    totalWeight,
+    augmentations,
+    offerPotential: potential.slice(0, offers),
+    needPotential: potential.slice(offers, offers + needs),
+  };
 }
 
 /** A binary heap of (node, key) with lazy deletion: stale entries are skipped by the caller. */
