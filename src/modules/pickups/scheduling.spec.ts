@@ -9,6 +9,7 @@ import {
   Interval,
   isBelgianHoliday,
   MAX_WINDOW_MS,
+  mergeTouching,
   MIN_WINDOW_MS,
   ReceivingHours,
   reminderAt,
@@ -366,5 +367,35 @@ describe('chooseWindow, for random availabilities', () => {
     );
     expect(chosen.length).toBeGreaterThan(100);
     expect(samples.length - chosen.length).toBeGreaterThan(10);
+  });
+});
+
+describe('touching availability windows', () => {
+  it('are joined: 10:00–10:20 and 10:20–10:40 give a 40-minute window', () => {
+    const window = chooseWindow({
+      availability: [
+        { start: new Date('2026-12-03T10:20:00+01:00'), end: new Date('2026-12-03T10:40:00+01:00') },
+        { start: new Date('2026-12-03T10:00:00+01:00'), end: new Date('2026-12-03T10:20:00+01:00') },
+      ],
+      now: new Date('2026-12-01T09:00:00+01:00'),
+      leadMs: 24 * 3_600_000,
+      receiving: DEFAULT_RECEIVING_HOURS,
+    });
+    expect(window).toEqual({ start: new Date('2026-12-03T09:00:00Z'), end: new Date('2026-12-03T09:40:00Z') });
+  });
+
+  it('merges overlapping and touching windows, keeps apart the others', () => {
+    const at = (h: number) => new Date(Date.UTC(2026, 11, 3, h));
+    expect(
+      mergeTouching([
+        { start: at(14), end: at(16) },
+        { start: at(9), end: at(11) },
+        { start: at(10), end: at(12) },
+        { start: at(12), end: at(13) },
+      ]),
+    ).toEqual([
+      { start: at(9), end: at(13) },
+      { start: at(14), end: at(16) },
+    ]);
   });
 });

@@ -132,9 +132,8 @@ export interface WindowRequest {
  */
 export function chooseWindow(request: WindowRequest): Interval | null {
   const earliest = Math.max(request.now.getTime() + request.leadMs, request.notBefore?.getTime() ?? 0);
-  const sorted = [...request.availability].sort((a, b) => a.start.getTime() - b.start.getTime());
   let best: Interval | null = null;
-  for (const slot of sorted) {
+  for (const slot of mergeTouching(request.availability)) {
     const start = Math.max(slot.start.getTime(), earliest);
     const end = slot.end.getTime();
     if (end - start < MIN_WINDOW_MS) continue;
@@ -155,6 +154,21 @@ export function chooseWindow(request: WindowRequest): Interval | null {
     }
   }
   return best;
+}
+
+/** Windows that overlap or touch become one: a donor free 10:00–10:20 and 10:20–10:40 is free 10:00–10:40. */
+export function mergeTouching(windows: Interval[]): Interval[] {
+  const sorted = [...windows].sort((a, b) => a.start.getTime() - b.start.getTime());
+  const merged: Interval[] = [];
+  for (const window of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && window.start.getTime() <= last.end.getTime()) {
+      if (window.end > last.end) last.end = window.end;
+    } else {
+      merged.push({ start: window.start, end: window.end });
+    }
+  }
+  return merged;
 }
 
 /** When to remind the volunteer and the donor: 18:00 Brussels time on the day before the window. */
