@@ -94,6 +94,10 @@ describe('pickups through the API and the real queues', () => {
     expect(events[0].uid).toBe(`pickup-${pickup.id}@inkind`);
     expect(events[0].location).toContain('Kerkstraat 12');
     expect(events[0].startDate.toJSDate().toISOString()).toBe('2026-12-03T08:00:00.000Z');
+    expect(events[0].endDate.toJSDate().toISOString()).toBe('2026-12-03T11:00:00.000Z');
+    // Instants in UTC: 09:00-12:00 in Brussels, whatever the reader's own time zone.
+    expect(calendar.body).toMatch(/^DTSTART:20261203T080000Z\r?$/m);
+    expect(calendar.body).toMatch(/^X-WR-TIMEZONE:Europe\/Brussels\r?$/m);
 
     expect((await api.post(`/api/pickups/${pickup.id}/collected`, {}, vanDriver.token)).body.status).toBe('collected');
     const delivered = await api.post(`/api/pickups/${pickup.id}/delivered`, {}, hejmo.token);

@@ -2,9 +2,15 @@ import icalGenerator, { ICalCalendarMethod } from 'ical-generator';
 import { BRUSSELS } from '../../common/time/clock';
 import { PickupView } from './pickups.service';
 
-/** The volunteer's pickups as an iCalendar feed: one event per pickup, with a UID that never changes. */
+/**
+ * The volunteer's pickups as an iCalendar feed: one event per pickup, with a UID that never
+ * changes. Times are written as UTC instants (…Z), which every client reads without a VTIMEZONE
+ * block, and the calendar says it is meant for Brussels (X-WR-TIMEZONE) for display. (Given a
+ * timezone and plain Dates, ical-generator labels UTC clock times as local ones: an hour off.)
+ */
 export function pickupsCalendar(pickups: PickupView[], now: Date): string {
-  const calendar = icalGenerator({ name: 'inkind – ophalingen / enlèvements / pickups', method: ICalCalendarMethod.PUBLISH, timezone: BRUSSELS });
+  const calendar = icalGenerator({ name: 'inkind – ophalingen / enlèvements / pickups', method: ICalCalendarMethod.PUBLISH });
+  calendar.x([{ key: 'X-WR-TIMEZONE', value: BRUSSELS }]);
   for (const pickup of pickups) {
     if (!pickup.windowStart || !pickup.windowEnd) continue;
     const items = pickup.items.map((item) => `${item.quantity} × ${item.title}`).join(', ');
@@ -12,7 +18,6 @@ export function pickupsCalendar(pickups: PickupView[], now: Date): string {
       id: `pickup-${pickup.id}@inkind`,
       start: pickup.windowStart,
       end: pickup.windowEnd,
-      timezone: BRUSSELS,
       stamp: now,
       summary: `${pickup.status === 'delivered' ? '✓ ' : ''}${pickup.offerTitle} → ${pickup.houseName}`,
       description: [items, pickup.phone ? `Tel. ${pickup.phone}` : undefined].filter(Boolean).join('\n'),
