@@ -4,7 +4,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuthUser } from '../../common/auth/auth-user';
 import { notFound } from '../../common/errors/domain-error';
 import { Page, paginate, PageQueryDto } from '../../common/pagination/page';
-import { Notification } from './entities/notification.entity';
+import { Notification, NotificationKind } from './entities/notification.entity';
 
 /**
  * The inbox of every user. Each notification has a key naming its effect (kind, object,
@@ -16,6 +16,29 @@ export class NotificationsService {
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
+
+  /** Inserts one notification per recipient, in the given order; a key seen before is skipped. */
+  async notify(
+    manager: EntityManager,
+    userIds: string[],
+    kind: NotificationKind,
+    key: (userId: string) => string,
+    data: Record<string, unknown>,
+    distances?: number[],
+  ): Promise<number> {
+    if (userIds.length === 0) return 0;
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO notifications (user_id, kind, data, dedup_key)
+       SELECT r.user_id, $2, $3::jsonb || jsonb_strip_nulls(jsonb_build_object('distanceKm', r.km)), r.dedup_key
+         FROM unnest($1::uuid[], $4::text[], $5::float8[]) WITH ORDINALITY AS r(user_id, dedup_key, km, position)
+         JOIN users u ON u.id = r.user_id AND u.erased_at IS NULL
+        ORDER BY r.position
+       ON CONFLICT (dedup_key) DO NOTHING
+       RETURNING id`,
+      [userIds, kind, JSON.stringify(data), userIds.map(key), distances ?? userIds.map(() => null)],
+    );
+    return rows.length;
+  }
 
   /** Tells the coordinators of each match's house about a new proposal. */
   async notifyNewProposals(manager: EntityManager, matchIds: string[]): Promise<number> {

@@ -13,6 +13,7 @@ import { OutboxService } from '../../queue/outbox.service';
 import { distanceKm, locate } from '../geo/geo';
 import { StatusChange } from '../history/entities/status-change.entity';
 import { Actor, HistoryService, SYSTEM_ACTOR } from '../history/history.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import { Vehicle } from '../users/entities/user.entity';
 import { CancelPickupDto, FailedPickupDto, ListPickupsQueryDto } from './dto/pickup.dto';
 import { PickupStatus } from './entities/pickup.entity';
@@ -83,6 +84,7 @@ export class PickupsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly history: HistoryService,
+    private readonly notifications: NotificationsService,
     private readonly outbox: OutboxService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -153,7 +155,7 @@ export class PickupsService {
       .map((v) => ({ id: v.id, km: distanceKm(donor, locate(v.postcode as string, v.town ?? '')) }))
       .filter((v) => v.km <= this.config.PICKUP_RADIUS_KM)
       .sort((a, b) => a.km - b.km);
-    return this.notify(
+    return this.notifications.notify(
       this.dataSource.manager,
       near.map((v) => v.id),
       'pickup-available',
@@ -167,7 +169,7 @@ export class PickupsService {
   async sendReminder(pickupId: string, windowStart: string): Promise<number> {
     const pickup = await this.view(this.dataSource.manager, pickupId);
     if (!pickup || pickup.status !== 'assigned' || pickup.windowStart?.toISOString() !== windowStart || !pickup.volunteerId) return 0;
-    return this.notify(
+    return this.notifications.notify(
       this.dataSource.manager,
       [pickup.volunteerId, pickup.donorId],
       'pickup-reminder',
@@ -192,7 +194,7 @@ export class PickupsService {
       const pickup = await this.view(this.dataSource.manager, id);
       if (!pickup?.windowStart) continue;
       const recipients = await this.staffOf(this.dataSource.manager, pickup.houseId, true);
-      escalated += await this.notify(
+      escalated += await this.notifications.notify(
         this.dataSource.manager,
         recipients,
         'pickup-unclaimed',
@@ -209,7 +211,7 @@ export class PickupsService {
       const done = await transactionWithRetry(this.dataSource, async (manager) => {
         const pickup = await this.view(manager, id, true);
         if (!pickup || !['unassigned', 'assigned'].includes(pickup.status) || !pickup.windowEnd || pickup.windowEnd > now) return false;
-        await this.notify(manager, await this.staffOf(manager, pickup.houseId, false), 'pickup-missed',
+        await this.notifications.notify(manager, await this.staffOf(manager, pickup.houseId, false), 'pickup-missed',
           (userId) => `pickup-missed:${id}:${pickup.windowStart?.toISOString()}:${userId}`, this.facts(pickup));
         await this.reopen(manager, pickup, SYSTEM_ACTOR, 'window passed without a collection', now);
         return true;
@@ -342,7 +344,7 @@ export class PickupsService {
         [pickup.offerId],
       );
       for (const offer of closed) await this.history.record(manager, { type: 'offer', id: offer.id }, caller, offer.status, 'closed');
-      await this.notify(manager, [pickup.donorId], 'pickup-delivered', (userId) => `pickup-delivered:${id}:${userId}`, this.facts(pickup));
+      await this.notifications.notify(manager, [pickup.donorId], 'pickup-delivered', (userId) => `pickup-delivered:${id}:${userId}`, this.facts(pickup));
     });
     return this.get(caller, id);
   }
@@ -426,11 +428,11 @@ export class PickupsService {
   private async announce(manager: EntityManager, pickupId: string, window: Interval | null, round: number): Promise<void> {
     const pickup = (await this.view(manager, pickupId)) as PickupView;
     if (window) {
-      await this.notify(manager, [pickup.donorId], 'pickup-scheduled',
+      await this.notifications.notify(manager, [pickup.donorId], 'pickup-scheduled',
         (userId) => `pickup-scheduled:${pickupId}:${window.start.toISOString()}:${userId}`, this.facts(pickup));
       await this.outbox.add(manager, { name: JobName.NotifyVolunteers, data: { pickupId, round } });
     } else {
-      await this.notify(manager, [pickup.donorId], 'availability-needed',
+      await this.notifications.notify(manager, [pickup.donorId], 'availability-needed',
         (userId) => `availability-needed:${pickupId}:${round}:${userId}`, this.facts(pickup));
     }
   }
@@ -461,29 +463,6 @@ export class PickupsService {
       windowStart: pickup.windowStart?.toISOString() ?? null,
       windowEnd: pickup.windowEnd?.toISOString() ?? null,
     };
-  }
-
-  /** Inserts one notification per recipient, in the given order; a key seen before is skipped. */
-  private async notify(
-    manager: EntityManager,
-    userIds: string[],
-    kind: string,
-    key: (userId: string) => string,
-    data: Record<string, unknown>,
-    distances?: number[],
-  ): Promise<number> {
-    if (userIds.length === 0) return 0;
-    const rows: unknown[] = await manager.query(
-      `INSERT INTO notifications (user_id, kind, data, dedup_key)
-       SELECT r.user_id, $2, $3::jsonb || jsonb_strip_nulls(jsonb_build_object('distanceKm', r.km)), r.dedup_key
-         FROM unnest($1::uuid[], $4::text[], $5::float8[]) WITH ORDINALITY AS r(user_id, dedup_key, km, position)
-         JOIN users u ON u.id = r.user_id AND u.erased_at IS NULL
-        ORDER BY r.position
-       ON CONFLICT (dedup_key) DO NOTHING
-       RETURNING id`,
-      [userIds, kind, JSON.stringify(data), userIds.map(key), distances ?? userIds.map(() => null)],
-    );
-    return rows.length;
   }
 
   private async staffOf(manager: EntityManager, houseId: string, withAdmins: boolean): Promise<string[]> {
