@@ -80,7 +80,7 @@ export class AppConfig {
   @IsInt({ message: 'must be a whole number of milliseconds' })
   @Min(0)
   @Max(60_000)
-  MATCHING_DEBOUNCE_MS = 200;
+  MATCHING_DEBOUNCE_MS = 100;
 
   /** How often every category is re-optimised as a safety net; 0 turns the sweep off (tests). */
   @Transform(toInteger)
