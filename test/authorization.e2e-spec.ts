@@ -129,6 +129,7 @@ const ROUTES: Record<string, Route> = {
   'GET /api/pickups': { method: 'GET', path: () => '/api/pickups', expected: all(200, 401) },
   'GET /api/pickups/mine': { method: 'GET', path: () => '/api/pickups/mine', expected: { ...all(403, 401), volunteer: 200 } },
   'GET /api/pickups/mine.ics': { method: 'GET', path: () => '/api/pickups/mine.ics', expected: { ...all(403, 401), volunteer: 200 } },
+  'GET /api/pickups/mine/calendar-link': { method: 'GET', path: () => '/api/pickups/mine/calendar-link', expected: { ...all(403, 401), volunteer: 200 } },
   'GET /api/pickups/:id': {
     method: 'GET',
     path: async (f) => `/api/pickups/${await f.hejmoPickup()}`,

@@ -99,6 +99,16 @@ describe('pickups through the API and the real queues', () => {
     expect(calendar.body).toMatch(/^DTSTART:20261203T080000Z\r?$/m);
     expect(calendar.body).toMatch(/^X-WR-TIMEZONE:Europe\/Brussels\r?$/m);
 
+    // A calendar app subscribes with the key of the link, without a token; a forged key opens nothing.
+    const link = (await api.get('/api/pickups/mine/calendar-link', vanDriver.token)).body.path as string;
+    const subscribed = await api.request('GET', link);
+    expect(subscribed.status).toBe(200);
+    expect(subscribed.body).toBe(calendar.body);
+    const forged = link.replace(/key=([^.]+)\.[^&]+/, 'key=$1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    expect((await api.request('GET', forged)).status).toBe(401);
+    const someoneElse = link.replace(/key=[^.]+/, `key=${carDriver.id}`);
+    expect((await api.request('GET', someoneElse)).status).toBe(401);
+
     expect((await api.post(`/api/pickups/${pickup.id}/collected`, {}, vanDriver.token)).body.status).toBe('collected');
     const delivered = await api.post(`/api/pickups/${pickup.id}/delivered`, {}, hejmo.token);
     expect(delivered.body.status).toBe('delivered');
@@ -108,6 +118,10 @@ describe('pickups through the API and the real queues', () => {
     const thanks = (await api.get('/api/notifications', donor.token)).body.items[0];
     expect(thanks).toMatchObject({ kind: 'pickup-delivered' });
     expect(thanks.message.nl).toContain('Opvanghuis Hejmo');
+    const after = (await api.request('GET', '/api/pickups/mine.ics', { token: vanDriver.token })).body as string;
+    expect(after).toContain('1950 Kraainem');
+    expect(after).not.toContain('Kerkstraat');
+    expect(after).not.toContain('55 44 33');
     expect((await api.get(`/api/pickups/${pickup.id}/history`, hejmo.token)).body.map((c: { to: string }) => c.to)).toEqual([
       'unassigned',
       'assigned',

@@ -48,6 +48,8 @@ export interface StartOptions {
    * this app's own. Without it the app serves HTTP only (APP_ROLE=api) on the run's shared database.
    */
   jobs?: boolean;
+  /** A database of this app's own, for a suite that compares whole tables before and after. */
+  ownDatabase?: boolean;
 }
 
 /** The real application on a test database, with a hand-moved clock; requests go through Fastify's inject. */
@@ -62,7 +64,7 @@ export async function startApp(env: Record<string, string> = {}, options: StartO
         PICKUP_ESCALATION_MS: '0',
         OUTBOX_POLL_MS: '50',
       }
-    : { APP_ROLE: 'api' };
+    : { APP_ROLE: 'api', ...(options.ownDatabase ? { DATABASE_URL: await createIsolatedDatabase() } : {}) };
   const config = loadConfig({
     ...process.env,
     NODE_ENV: 'test',

@@ -14,14 +14,16 @@ export function pickupsCalendar(pickups: PickupView[], now: Date): string {
   for (const pickup of pickups) {
     if (!pickup.windowStart || !pickup.windowEnd) continue;
     const items = pickup.items.map((item) => `${item.quantity} × ${item.title}`).join(', ');
+    // The street and phone serve the trip; once it is done the feed keeps only the town.
+    const upcoming = pickup.status === 'assigned' || pickup.status === 'collected';
     calendar.createEvent({
       id: `pickup-${pickup.id}@inkind`,
       start: pickup.windowStart,
       end: pickup.windowEnd,
       stamp: now,
       summary: `${pickup.status === 'delivered' ? '✓ ' : ''}${pickup.offerTitle} → ${pickup.houseName}`,
-      description: [items, pickup.phone ? `Tel. ${pickup.phone}` : undefined].filter(Boolean).join('\n'),
-      location: [pickup.street, `${pickup.postcode} ${pickup.town}`].filter(Boolean).join(', '),
+      description: [items, upcoming && pickup.phone ? `Tel. ${pickup.phone}` : undefined].filter(Boolean).join('\n'),
+      location: [upcoming ? pickup.street : undefined, `${pickup.postcode} ${pickup.town}`].filter(Boolean).join(', '),
     });
   }
   return calendar.toString();

@@ -1,13 +1,23 @@
-import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { FastifyReply } from 'fastify';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { AuthUser } from '../../common/auth/auth-user';
-import { CurrentUser, Roles } from '../../common/auth/decorators';
+import { CurrentUser, OptionalUser, Public, Roles } from '../../common/auth/decorators';
 import { ApiPageResponse } from '../../common/pagination/api-page';
 import { Page, PageQueryDto } from '../../common/pagination/page';
 import { Clock } from '../../common/time/clock';
 import { StatusChangeResponseDto, toStatusChangeResponse } from '../history/dto/status-change-response.dto';
 import { pickupsCalendar } from './calendar';
-import { CancelPickupDto, FailedPickupDto, ListPickupsQueryDto, PickupResponseDto } from './dto/pickup.dto';
+import { CalendarLinkDto, CalendarQueryDto, CancelPickupDto, FailedPickupDto, ListPickupsQueryDto, PickupResponseDto } from './dto/pickup.dto';
 import { toPickupResponse } from './pickup-response';
 import { PickupsService, PickupView } from './pickups.service';
 
@@ -34,12 +44,27 @@ export class PickupsController {
   }
 
   @Get('mine.ics')
-  @Roles('volunteer')
-  @Header('content-type', 'text/calendar; charset=utf-8')
+  @Public()
   @ApiProduces('text/calendar')
   @ApiOkResponse({ description: 'An iCalendar feed: one VEVENT per claimed pickup', schema: { type: 'string' } })
-  async calendar(@CurrentUser() caller: AuthUser): Promise<string> {
-    return pickupsCalendar(await this.pickups.calendarOf(caller), this.clock.now());
+  @ApiUnauthorizedResponse({ description: 'Neither a volunteer’s bearer token nor a valid calendar key' })
+  async calendar(
+    @OptionalUser() caller: AuthUser | undefined,
+    @Query() query: CalendarQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const volunteerId = await this.pickups.calendarOwner(caller, query.key);
+    const feed = pickupsCalendar(await this.pickups.calendarOf(volunteerId), this.clock.now());
+    // Set here, not with @Header: an error answer must stay JSON.
+    void reply.header('content-type', 'text/calendar; charset=utf-8');
+    return feed;
+  }
+
+  @Get('mine/calendar-link')
+  @Roles('volunteer')
+  @ApiOkResponse({ type: CalendarLinkDto, description: 'The address to subscribe to in a calendar app' })
+  calendarLink(@CurrentUser() caller: AuthUser): CalendarLinkDto {
+    return { path: `/api/pickups/mine.ics?key=${encodeURIComponent(this.pickups.calendarKeyOf(caller))}` };
   }
 
   @Get(':id')

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../../common/auth/auth-user';
@@ -26,6 +26,7 @@ import {
   vehicleTooSmall,
   volunteersListUnassigned,
 } from './pickups.errors';
+import { calendarKey, calendarKeyOwner } from './calendar-key';
 import { chooseWindow, DEFAULT_RECEIVING_HOURS, Interval, ReceivingHours, reminderAt } from './scheduling';
 
 export interface PickupView {
@@ -387,12 +388,30 @@ export class PickupsService {
   }
 
   /** Every pickup the volunteer holds or held, for their calendar. */
-  async calendarOf(caller: AuthUser): Promise<PickupView[]> {
+  async calendarOf(volunteerId: string): Promise<PickupView[]> {
     const rows: PickupView[] = await this.dataSource.query(
       `${VIEW} WHERE p.volunteer_id = $1 AND p.window_start IS NOT NULL AND p.status IN ('assigned', 'collected', 'delivered') ORDER BY p.window_start`,
-      [caller.id],
+      [volunteerId],
     );
     return this.withItems(rows);
+  }
+
+  calendarKeyOf(caller: AuthUser): string {
+    return calendarKey(this.config.jwtSecret, caller.id);
+  }
+
+  /** Whose calendar: the volunteer of the bearer token, or of a calendar key (an active volunteer). */
+  async calendarOwner(caller: AuthUser | undefined, key: string | undefined): Promise<string> {
+    if (caller) {
+      if (caller.role !== 'volunteer') throw new ForbiddenException('This action is for volunteer accounts');
+      return caller.id;
+    }
+    const owner = key ? calendarKeyOwner(this.config.jwtSecret, key) : null;
+    const [user] = owner
+      ? await this.dataSource.query(`SELECT id FROM users WHERE id = $1 AND role = 'volunteer' AND erased_at IS NULL`, [owner])
+      : [];
+    if (!user) throw new UnauthorizedException('A bearer token or a calendar key is required');
+    return user.id;
   }
 
   // ---- helpers -----------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
 import { IsText } from '../../../common/validation/decorators';
 import { FAILURE_REASONS, FailureReason, PICKUP_STATUSES, PickupStatus } from '../entities/pickup.entity';
@@ -95,4 +95,17 @@ export class PickupResponseDto {
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
+}
+
+export class CalendarQueryDto {
+  @ApiPropertyOptional({ description: 'The key from /api/pickups/mine/calendar-link, for calendar apps that cannot send a token' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  key?: string;
+}
+
+export class CalendarLinkDto {
+  @ApiProperty({ example: '/api/pickups/mine.ics?key=…', description: 'Relative to the service’s address' })
+  path: string;
 }
