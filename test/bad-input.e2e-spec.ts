@@ -118,6 +118,21 @@ describe('bad input', () => {
     await expectRefused(() => api.get(`/api/needs?house=hejmo'%20OR%201=1--`), 400);
   });
 
+  it('refuses null for a field that must have a value, in every PATCH', async () => {
+    const offer = (await api.post('/api/offers', offerBody(), donor.token)).body;
+    for (const field of ['title', 'quantity', 'condition', 'size', 'pickupAddress', 'availability']) {
+      const body = await expectRefused(() => api.patch(`/api/offers/${offer.id}`, { [field]: null }, donor.token), 400);
+      expect(body.message).toEqual([expect.stringMatching(new RegExp(`^${field}`))]);
+    }
+    const need = (await api.post('/api/needs', needBody(), coord.token)).body;
+    for (const field of ['title', 'quantity', 'urgency']) {
+      await expectRefused(() => api.patch(`/api/needs/${need.id}`, { [field]: null }, coord.token), 400);
+    }
+    // Null clears what may be empty.
+    expect((await api.patch(`/api/needs/${need.id}`, { description: null, neededBy: null }, coord.token)).status).toBe(200);
+    expect((await api.patch(`/api/offers/${offer.id}`, { description: null }, donor.token)).status).toBe(200);
+  });
+
   it('refuses control characters in text', async () => {
     await expectRefused(() => api.post('/api/needs', needBody({ title: 'bed\u0000s' }), coord.token), 400);
   });

@@ -18,6 +18,7 @@ const PG_STATUS: Record<string, HttpStatus> = {
   '22003': HttpStatus.BAD_REQUEST, // number out of range
   '22007': HttpStatus.BAD_REQUEST, // invalid datetime
   '22008': HttpStatus.BAD_REQUEST, // datetime out of range
+  '23502': HttpStatus.BAD_REQUEST, // not-null violation: a required value sent as null
   '23505': HttpStatus.CONFLICT, // unique violation
   '23503': HttpStatus.CONFLICT, // foreign key violation
   '23514': HttpStatus.CONFLICT, // check violation: the request collided with the current state

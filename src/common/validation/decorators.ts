@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import {
+  ValidateIf,
   IsISO8601,
   IsString,
   Matches,
@@ -61,3 +62,9 @@ export function IsAfter(property: string) {
       },
     });
 }
+
+/**
+ * May be left out, but not sent as null: for fields a PATCH may change and the database needs.
+ * (class-validator's IsOptional lets null through as well.)
+ */
+export const IsOptionalNotNull = () => ValidateIf((_, value) => value !== undefined);

@@ -1,7 +1,7 @@
-import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
-import { IsText, Trim } from '../../../common/validation/decorators';
+import { IsOptionalNotNull, IsText, Trim } from '../../../common/validation/decorators';
 import { Need, NEED_STATUSES, NeedStatus, URGENCIES, Urgency } from '../entities/need.entity';
 
 const SLUG = /^[a-z][a-z0-9-]{1,39}$/;
@@ -44,7 +44,24 @@ export class CreateNeedDto {
   neededBy?: string;
 }
 
-export class UpdateNeedDto extends PartialType(PickType(CreateNeedDto, ['title', 'quantity', 'urgency'] as const)) {
+export class UpdateNeedDto {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptionalNotNull()
+  @IsText(1, 200)
+  title?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000 })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  quantity?: number;
+
+  @ApiPropertyOptional({ enum: URGENCIES })
+  @IsOptionalNotNull()
+  @IsIn(URGENCIES)
+  urgency?: Urgency;
+
   @ApiPropertyOptional({ maxLength: 4000, nullable: true, type: String })
   @IsOptional()
   @IsText(0, 4000)

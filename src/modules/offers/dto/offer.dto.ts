@@ -15,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page';
-import { IsAfter, IsBelgianPostcode, IsInstant, IsText } from '../../../common/validation/decorators';
+import { IsAfter, IsBelgianPostcode, IsInstant, IsOptionalNotNull, IsText } from '../../../common/validation/decorators';
 import { CONDITIONS, Condition, OFFER_STATUSES, OfferStatus, SIZES, Size } from '../entities/offer.entity';
 
 export const MAX_WINDOWS = 20;
@@ -98,40 +98,40 @@ export class CreateOfferDto {
 /** What a donor may still change; availability, when given, replaces the windows. */
 export class UpdateOfferDto {
   @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsText(1, 200)
   title?: string;
 
   @ApiPropertyOptional({ maxLength: 4000 })
   @IsOptional()
   @IsText(0, 4000)
-  description?: string;
+  description?: string | null;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(1000)
   quantity?: number;
 
   @ApiPropertyOptional({ enum: CONDITIONS })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(CONDITIONS)
   condition?: Condition;
 
   @ApiPropertyOptional({ enum: SIZES })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(SIZES)
   size?: Size;
 
   @ApiPropertyOptional({ type: PickupAddressDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @Type(() => PickupAddressDto)
   pickupAddress?: PickupAddressDto;
 
   @ApiPropertyOptional({ type: AvailabilityWindowDto, isArray: true, minItems: 1, maxItems: MAX_WINDOWS })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMinSize(1, { message: 'availability must contain at least one window' })
   @ArrayMaxSize(MAX_WINDOWS, { message: `availability must contain at most ${MAX_WINDOWS} windows` })
