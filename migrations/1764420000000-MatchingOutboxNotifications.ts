@@ -52,6 +52,7 @@ export class MatchingOutboxNotifications1764420000000 implements MigrationInterf
         changed_offer uuid;
         old_status text;
         new_status text;
+        need_status text;
       BEGIN
         IF TG_OP = 'UPDATE' AND (NEW.offer_id <> OLD.offer_id OR NEW.need_id <> OLD.need_id) THEN
           RAISE EXCEPTION 'a match cannot move to another offer or need' USING ERRCODE = 'check_violation';
@@ -67,6 +68,14 @@ export class MatchingOutboxNotifications1764420000000 implements MigrationInterf
         IF active_delta <> 0 OR delivered_delta <> 0 THEN
           -- An offer is 'allocated' while all of it is promised, 'open' while some is free.
           SELECT status INTO old_status FROM offers WHERE id = COALESCE(NEW.offer_id, OLD.offer_id) FOR UPDATE;
+          -- A new proposal needs both sides still open: an engine that read them before a
+          -- withdrawal or a cancellation committed fails here, and its job runs again.
+          IF TG_OP = 'INSERT' AND NEW.status = 'proposed' THEN
+            SELECT status INTO need_status FROM needs WHERE id = NEW.need_id FOR UPDATE;
+            IF old_status NOT IN ('open', 'allocated') OR need_status <> 'open' THEN
+              RAISE EXCEPTION 'cannot propose: offer %, need %', old_status, need_status USING ERRCODE = 'check_violation';
+            END IF;
+          END IF;
           UPDATE offers
              SET quantity_allocated = quantity_allocated + active_delta,
                  quantity_delivered = quantity_delivered + delivered_delta,

@@ -212,4 +212,51 @@ describe('pickups through the API and the real queues', () => {
     expect((await api.post(`/api/pickups/${pickup.id}/failed`, { reason: 'lost' }, volunteer.token)).status).toBe(400);
   });
 
+
+  it('joins a released pickup to the open one of the same offer and house', async () => {
+    await api.post('/api/needs', needBody({ categoryCode: 'clothing-linen', title: 'Coats', quantity: 12 }), hejmo.token);
+    const offer = (await api.post('/api/offers', offerBody({ categoryCode: 'clothing-linen', title: 'Coats', quantity: 10, size: 'small' }), donor.token)).body;
+    await t.drain();
+    const [first] = (await api.get(`/api/matches?offerId=${offer.id}&status=proposed`, hejmo.token)).body.items;
+    await api.post(`/api/matches/${first.id}/accept`, {}, hejmo.token);
+    await t.drain();
+    const [claimed] = (await api.get('/api/pickups?status=unassigned', hejmo.token)).body.items.filter((p: { items: Array<{ matchId: string }> }) =>
+      p.items.some((i) => i.matchId === first.id),
+    );
+    const volunteer = await register(api, 'volunteer', { vehicle: 'car', postcode: '1950', town: 'Kraainem' });
+    expect((await api.post(`/api/pickups/${claimed.id}/claim`, {}, volunteer.token)).status).toBe(200);
+
+    // The donor finds two more coats; the house accepts them while the first pickup is claimed: a second pickup opens.
+    await api.patch(`/api/offers/${offer.id}`, { quantity: 12 }, donor.token);
+    await t.drain();
+    const [second] = (await api.get(`/api/matches?offerId=${offer.id}&status=proposed`, hejmo.token)).body.items;
+    expect(second.quantity).toBe(2);
+    await api.post(`/api/matches/${second.id}/accept`, {}, hejmo.token);
+    await t.drain();
+    const [open] = (await api.get('/api/pickups?status=unassigned', hejmo.token)).body.items.filter((p: { items: Array<{ matchId: string }> }) =>
+      p.items.some((i) => i.matchId === second.id),
+    );
+    expect(open.id).not.toBe(claimed.id);
+
+    const released = await api.post(`/api/pickups/${claimed.id}/release`, {}, volunteer.token);
+    expect(released.status).toBe(200);
+    expect(released.body.status).toBe('cancelled');
+    const joined = (await api.get(`/api/pickups/${open.id}`, hejmo.token)).body;
+    expect(joined.items.map((i: { matchId: string }) => i.matchId).sort()).toEqual([first.id, second.id].sort());
+  });
+
+  it('hands a leaving volunteer’s pickups back, but not goods in their car', async () => {
+    const { pickup } = await acceptedPickup({ size: 'small' });
+    const leaving = await register(api, 'volunteer', { vehicle: 'car', postcode: '1950', town: 'Kraainem' });
+    await api.post(`/api/pickups/${pickup.id}/claim`, {}, leaving.token);
+    expect((await api.delete('/api/me', leaving.token)).status).toBe(204);
+    expect((await api.get(`/api/pickups/${pickup.id}`, hejmo.token)).body).toMatchObject({ status: 'unassigned', volunteerId: null });
+
+    const carrying = await register(api, 'volunteer', { vehicle: 'car', postcode: '1950', town: 'Kraainem' });
+    await api.post(`/api/pickups/${pickup.id}/claim`, {}, carrying.token);
+    await api.post(`/api/pickups/${pickup.id}/collected`, {}, carrying.token);
+    const refused = await api.delete('/api/me', carrying.token);
+    expect(refused.body).toMatchObject({ statusCode: 409, code: 'PICKUP_IN_PROGRESS' });
+    expect((await api.get('/api/me', carrying.token)).status).toBe(200);
+  });
 });

@@ -25,4 +25,13 @@ export class OutboxService {
     // Delivered at commit, to every relay that listens: no waiting for the next poll.
     await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
   }
+
+  /** Forgets rows relayed long ago (the jobs themselves are kept by BullMQ's own retention). */
+  async prune(manager: EntityManager, olderThanDays = 7): Promise<number> {
+    const rows: unknown[] = await manager.query(
+      `WITH gone AS (DELETE FROM outbox WHERE sent_at < now() - make_interval(days => $1) RETURNING 1) SELECT count(*) FROM gone`,
+      [olderThanDays],
+    );
+    return Number((rows[0] as { count: string }).count);
+  }
 }

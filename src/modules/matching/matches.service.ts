@@ -96,44 +96,50 @@ export class MatchesService {
 
   /**
    * Cancels the proposed and accepted matches of an offer (withdrawn) or a need (cancelled).
-   * Delivered ones stay. Answers how many were cancelled.
+   * Goods already collected or delivered are not touched. Answers how many were cancelled.
    */
-  async cancelFor(manager: EntityManager, subject: { offerId: string } | { needId: string }, actor: Actor, reason: string): Promise<number> {
-    const column = 'offerId' in subject ? 'offer_id' : 'need_id';
-    const id = 'offerId' in subject ? subject.offerId : subject.needId;
-    // Goods already collected or delivered are not touched.
-    return this.cancelWhere(
-      manager,
-      `${column} = $1 AND status IN ('proposed', 'accepted')
-       AND NOT EXISTS (SELECT 1 FROM pickups p WHERE p.id = matches.pickup_id AND p.status IN ('collected', 'delivered'))`,
-      [id],
-      actor,
-      reason,
-    );
+  cancelFor(manager: EntityManager, subject: { offerId: string } | { needId: string }, actor: Actor, reason: string): Promise<number> {
+    return this.cancelOf(manager, subject, ['proposed', 'accepted'], actor, reason);
   }
 
   /** Cancels the still-proposed matches of an offer or need whose facts changed; accepted ones stand. */
-  async cancelProposalsFor(manager: EntityManager, subject: { offerId: string } | { needId: string }, actor: Actor): Promise<number> {
-    const column = 'offerId' in subject ? 'offer_id' : 'need_id';
-    const id = 'offerId' in subject ? subject.offerId : subject.needId;
-    return this.cancelWhere(manager, `${column} = $1 AND status = 'proposed'`, [id], actor, 'changed');
+  cancelProposalsFor(manager: EntityManager, subject: { offerId: string } | { needId: string }, actor: Actor): Promise<number> {
+    return this.cancelOf(manager, subject, ['proposed'], actor, 'changed');
   }
 
-  private async cancelWhere(manager: EntityManager, condition: string, params: unknown[], actor: Actor, reason: string): Promise<number> {
+  private async cancelOf(
+    manager: EntityManager,
+    subject: { offerId: string } | { needId: string },
+    statuses: MatchStatus[],
+    actor: Actor,
+    reason: string,
+  ): Promise<number> {
+    const column = 'offerId' in subject ? 'offer_id' : 'need_id';
+    const id = 'offerId' in subject ? subject.offerId : subject.needId;
+    // Their pickups first: a collection that commits meanwhile is then seen, and its goods stay promised.
+    await manager.query(
+      `SELECT id FROM pickups WHERE id IN (SELECT pickup_id FROM matches WHERE ${column} = $1 AND pickup_id IS NOT NULL)
+       ORDER BY id FOR SHARE`,
+      [id],
+    );
     const cancelled: Array<{ id: string; status: MatchStatus; pickup_id: string | null }> = await manager.query(
       // Wrapped in a SELECT: TypeORM answers a bare UPDATE with [rows, count] instead of rows.
-      `WITH target AS (SELECT id, status FROM matches WHERE ${condition} ORDER BY id FOR UPDATE),
+      `WITH target AS (
+              SELECT id, status FROM matches
+               WHERE ${column} = $1 AND status = ANY($2)
+                 AND NOT EXISTS (SELECT 1 FROM pickups p WHERE p.id = matches.pickup_id AND p.status IN ('collected', 'delivered'))
+               ORDER BY id FOR UPDATE),
             cancelled AS (
-              UPDATE matches m SET status = 'cancelled', reason = $${params.length + 1}, updated_at = now()
+              UPDATE matches m SET status = 'cancelled', reason = $3, updated_at = now()
                 FROM target WHERE m.id = target.id
               RETURNING m.id, target.status, m.pickup_id)
        SELECT id, status, pickup_id FROM cancelled`,
-      [...params, reason],
+      [id, statuses, reason],
     );
     for (const match of cancelled) {
       await this.history.record(manager, { type: 'match', id: match.id }, actor, match.status, 'cancelled', reason);
     }
-    const pickups = [...new Set(cancelled.map((match) => match.pickup_id).filter((id): id is string => id !== null))];
+    const pickups = [...new Set(cancelled.map((match) => match.pickup_id).filter((pickupId): pickupId is string => pickupId !== null))];
     await this.outbox.add(manager, ...pickups.map((pickupId) => ({ name: JobName.ReviewPickup, data: { pickupId } }) as const));
     return cancelled.length;
   }

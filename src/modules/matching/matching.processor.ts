@@ -3,6 +3,9 @@ import { Job, Queue } from 'bullmq';
 import { AppConfig } from '../../config/app-config';
 import { JobName, jobOptions, JobPayloads, QueueName } from '../../queue/catalogue';
 import { MatchingService } from './matching.service';
+import { OutboxService } from '../../queue/outbox.service';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 
 /** Optimisations run one at a time per worker; the per-category lock keeps workers apart. */
 @Processor(QueueName.Matching, { concurrency: 2 })
@@ -11,6 +14,8 @@ export class MatchingProcessor extends WorkerHost {
     private readonly matching: MatchingService,
     private readonly config: AppConfig,
     @InjectQueue(QueueName.Matching) private readonly queue: Queue,
+    private readonly outbox: OutboxService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {
     super();
   }
@@ -27,13 +32,14 @@ export class MatchingProcessor extends WorkerHost {
   }
 
   /** The safety net: every category is optimised again, whatever a lost trigger may have missed. */
-  private async handleSweep(): Promise<{ categories: number }> {
+  private async handleSweep(): Promise<{ categories: number; outboxPruned: number }> {
+    const outboxPruned = await this.outbox.prune(this.dataSource.manager);
     const categories = await this.matching.categories();
     const tuning = { matchingDebounceMs: this.config.MATCHING_DEBOUNCE_MS };
     for (const categoryCode of categories) {
       const request = { name: JobName.OptimiseCategory, data: { categoryCode } } as const;
       await this.queue.add(request.name, request.data, jobOptions(request, tuning));
     }
-    return { categories: categories.length };
+    return { categories: categories.length, outboxPruned };
   }
 }

@@ -13,3 +13,5 @@ export const pickupWrongState = (status: string, action: string) =>
 export const notYourPickup = () => forbidden('Only the volunteer holding this pickup may do that', 'NOT_YOUR_PICKUP');
 export const volunteersListUnassigned = () =>
   badRequest('VOLUNTEERS_LIST_UNASSIGNED', 'status: volunteers list unassigned pickups; yours are at /api/pickups/mine');
+export const pickupInProgress = () =>
+  conflict('PICKUP_IN_PROGRESS', 'You are carrying goods of a pickup: deliver it before you erase your account');

@@ -19,6 +19,7 @@ import { CancelPickupDto, FailedPickupDto, ListPickupsQueryDto } from './dto/pic
 import { PickupStatus } from './entities/pickup.entity';
 import {
   notYourPickup,
+  pickupInProgress,
   pickupAlreadyAssigned,
   pickupHasNoWindow,
   pickupOverlaps,
@@ -220,6 +221,22 @@ export class PickupsService {
       if (done) rescheduled++;
     }
     return { escalated, rescheduled };
+  }
+
+  /**
+   * A volunteer leaves (erases their account): their claimed pickups go back to the others. One
+   * whose goods are in their car cannot be handed over this way (409).
+   */
+  async handOverAllOf(manager: EntityManager, volunteer: AuthUser): Promise<void> {
+    const held: Array<{ id: string; status: PickupStatus }> = await manager.query(
+      `SELECT id, status FROM pickups WHERE volunteer_id = $1 AND status IN ('assigned', 'collected') ORDER BY id FOR UPDATE`,
+      [volunteer.id],
+    );
+    if (held.some((pickup) => pickup.status === 'collected')) throw pickupInProgress();
+    for (const { id } of held) {
+      const pickup = (await this.view(manager, id, true)) as PickupView;
+      await this.reopen(manager, pickup, volunteer, 'the volunteer left');
+    }
   }
 
   /** Cancels a pickup whose matches have all ended (offer withdrawn, need cancelled): nothing left to carry. */
@@ -432,6 +449,19 @@ export class PickupsService {
 
   /** Back to unassigned with the next window (none: the donor is asked for availability), offered again. */
   private async reopen(manager: EntityManager, pickup: PickupView, actor: Actor, reason: string, notBefore?: Date): Promise<void> {
+    // Only one unassigned pickup per offer and house: if a later acceptance opened one meanwhile,
+    // this pickup's goods join it and this one ends.
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('inkind:pickup:' || $1 || $2))`, [pickup.offerId, pickup.houseId]);
+    const [open]: Array<{ id: string }> = await manager.query(
+      `SELECT id FROM pickups WHERE offer_id = $1 AND house_id = $2 AND status = 'unassigned' AND id <> $3 FOR UPDATE`,
+      [pickup.offerId, pickup.houseId, pickup.id],
+    );
+    if (open) {
+      await manager.query(`UPDATE matches SET pickup_id = $2 WHERE pickup_id = $1 AND status = 'accepted'`, [pickup.id, open.id]);
+      await manager.query(`UPDATE pickups SET status = 'cancelled', volunteer_id = NULL, updated_at = now() WHERE id = $1`, [pickup.id]);
+      await this.history.record(manager, { type: 'pickup', id: pickup.id }, actor, pickup.status, 'cancelled', `${reason}; joined pickup ${open.id}`);
+      return;
+    }
     const window = await this.windowFor(manager, pickup.offerId, pickup.houseId, notBefore);
     const round = pickup.round + 1;
     await manager.query(

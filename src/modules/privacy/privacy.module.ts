@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { HistoryModule } from '../history/history.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { OffersModule } from '../offers/offers.module';
+import { PickupsModule } from '../pickups/pickups.module';
 import { UsersModule } from '../users/users.module';
 import { PrivacyController } from './privacy.controller';
 import { PrivacyService } from './privacy.service';
 
 @Module({
-  imports: [UsersModule, OffersModule, HistoryModule, NotificationsModule],
+  imports: [UsersModule, OffersModule, HistoryModule, NotificationsModule, PickupsModule],
   controllers: [PrivacyController],
   providers: [PrivacyService],
 })

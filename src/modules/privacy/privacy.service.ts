@@ -9,6 +9,7 @@ import { StatusChange } from '../history/entities/status-change.entity';
 import { Notification } from '../notifications/entities/notification.entity';
 import { NotificationsService } from '../notifications/notifications.service';
 import { Offer } from '../offers/entities/offer.entity';
+import { PickupsService } from '../pickups/pickups.service';
 import { OffersService } from '../offers/offers.service';
 import { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
@@ -29,6 +30,7 @@ export class PrivacyService {
     private readonly offers: OffersService,
     private readonly history: HistoryService,
     private readonly notifications: NotificationsService,
+    private readonly pickups: PickupsService,
     private readonly clock: Clock,
   ) {}
 
@@ -45,6 +47,7 @@ export class PrivacyService {
   /** Forgets who the person is; their offers stay as anonymous history for the houses' records. */
   async erase(caller: AuthUser): Promise<void> {
     await transactionWithRetry(this.dataSource, async (manager) => {
+      await this.pickups.handOverAllOf(manager, caller);
       await this.offers.eraseDonorData(manager, caller);
       await this.notifications.eraseFor(manager, caller.id);
       await this.users.erase(manager, caller.id, this.clock.now());
