@@ -175,4 +175,34 @@ describe('matching triggers', () => {
       await t.close();
     }
   });
+
+  it('expires an offer whose availability has passed, and moves its proposal to another offer', async () => {
+    const t = await startApp({}, { jobs: true });
+    try {
+      const api = new Api(t.app);
+      const coord = await coordinator(api, 'olivier');
+      const donor = await register(api, 'donor');
+      const need = (await api.post('/api/needs', needBody({ houseSlug: 'olivier', categoryCode: 'childcare', title: 'Stroller', quantity: 1 }), coord.token)).body;
+      const soon = (
+        await api.post(
+          '/api/offers',
+          offerBody({ categoryCode: 'childcare', title: 'Stroller', quantity: 1, condition: 'new', availability: [{ from: '2026-12-01T10:00:00+01:00', to: '2026-12-01T12:00:00+01:00' }] }),
+          donor.token,
+        )
+      ).body;
+      await t.drain();
+      expect((await api.get(`/api/matches?needId=${need.id}&status=proposed`, coord.token)).body.items[0].offerId).toBe(soon.id);
+      const later = (await api.post('/api/offers', offerBody({ categoryCode: 'childcare', title: 'Old stroller', quantity: 1, condition: 'fair' }), donor.token)).body;
+      await t.drain();
+
+      t.clock.set('2026-12-01T13:00:00+01:00');
+      await t.app.get(MatchingService).optimiseCategory('childcare');
+      expect((await api.get(`/api/offers/${soon.id}`, donor.token)).body.status).toBe('expired');
+      expect((await api.get(`/api/offers/${soon.id}/history`, donor.token)).body.at(-1)).toMatchObject({ actor: 'system', to: 'expired', reason: 'no availability left' });
+      const [proposal] = (await api.get(`/api/matches?needId=${need.id}&status=proposed`, coord.token)).body.items;
+      expect(proposal.offerId).toBe(later.id);
+    } finally {
+      await t.close();
+    }
+  });
 });

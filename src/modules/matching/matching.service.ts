@@ -56,6 +56,7 @@ export class MatchingService {
           WHERE o.category_code = $1 AND m.status = 'proposed' ORDER BY m.id FOR UPDATE OF m`,
         [categoryCode],
       );
+      await this.expireOffers(manager, categoryCode);
       const input = await this.loadInput(manager, categoryCode, current);
       const result = await this.runner.run(input);
       const { kept, cancelled, created } = await this.apply(manager, current, result.proposals);
@@ -73,6 +74,31 @@ export class MatchingService {
       if (created.length + cancelled > 0) this.logger.log(`optimised ${JSON.stringify(outcome)}`);
       return outcome;
     });
+  }
+
+  /**
+   * Offers whose availability has all passed and that no house has firmly accepted become
+   * 'expired' (API.md); their proposals are cancelled by the allocation that follows. Offers with
+   * accepted matches stay: their pickups ask the donor for new availability.
+   */
+  private async expireOffers(manager: EntityManager, categoryCode: string): Promise<void> {
+    const expired: Array<{ id: string; status: string }> = await manager.query(
+      `WITH stale AS (
+              SELECT o.id, o.status FROM offers o
+               WHERE o.category_code = $1 AND o.status IN ('open', 'allocated')
+                 AND NOT EXISTS (SELECT 1 FROM offer_windows w WHERE w.offer_id = o.id AND w.ends_at > $2)
+                 AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.offer_id = o.id AND m.status IN ('accepted', 'delivered'))
+               ORDER BY o.id FOR UPDATE),
+            done AS (UPDATE offers o SET status = 'expired', updated_at = now() FROM stale WHERE o.id = stale.id RETURNING o.id)
+       SELECT stale.id, stale.status FROM stale JOIN done ON done.id = stale.id`,
+      [categoryCode, this.clock.now()],
+    );
+    if (expired.length === 0) return;
+    await manager.query(
+      `INSERT INTO status_changes (subject_type, subject_id, actor_role, from_status, to_status, reason)
+       SELECT 'offer', id, 'system', status, 'expired', 'no availability left' FROM unnest($1::uuid[], $2::text[]) AS t(id, status)`,
+      [expired.map((offer) => offer.id), expired.map((offer) => offer.status)],
+    );
   }
 
   /** Every category, for the periodic safety net. */
