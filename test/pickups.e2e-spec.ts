@@ -259,4 +259,19 @@ describe('pickups through the API and the real queues', () => {
     expect(refused.body).toMatchObject({ statusCode: 409, code: 'PICKUP_IN_PROGRESS' });
     expect((await api.get('/api/me', carrying.token)).status).toBe(200);
   });
+
+  it('plans a claimed pickup again when the donor is no longer there at its window, and tells the volunteer', async () => {
+    const { offer, pickup } = await acceptedPickup({ size: 'small' });
+    const volunteer = await register(api, 'volunteer', { vehicle: 'car', postcode: '1950', town: 'Kraainem' });
+    await api.post(`/api/pickups/${pickup.id}/claim`, {}, volunteer.token);
+    await api.patch(`/api/offers/${offer.id}`, { availability: [{ from: '2026-12-08T14:00:00+01:00', to: '2026-12-08T17:00:00+01:00' }] }, donor.token);
+    await t.drain();
+    expect((await api.get(`/api/pickups/${pickup.id}`, hejmo.token)).body).toMatchObject({
+      status: 'unassigned',
+      volunteerId: null,
+      windowStart: '2026-12-08T13:00:00.000Z',
+    });
+    const told = (await api.get('/api/notifications', volunteer.token)).body.items.map((n: { kind: string }) => n.kind);
+    expect(told).toContain('pickup-withdrawn');
+  });
 });

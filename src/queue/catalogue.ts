@@ -17,7 +17,7 @@ export enum JobName {
   NotifyMatchAccepted = 'notify-match-accepted',
   /** Put an accepted match on a pickup (a new one, or the open one of its offer and house). */
   SchedulePickup = 'schedule-pickup',
-  /** The donor changed their availability: give a window to the offer's pickups that wait for one. */
+  /** The donor changed their offer: plan its pickups again where they no longer fit, or had no window. */
   ScheduleOfferPickups = 'schedule-offer-pickups',
   /** Offer a pickup to the volunteers who can carry it, nearest first. */
   NotifyVolunteers = 'notify-volunteers',

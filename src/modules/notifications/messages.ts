@@ -50,6 +50,11 @@ const TEMPLATES: Record<NotificationKind, (data: Data) => Labels> = {
     fr: `« ${d.offerTitle} » est arrivé à ${d.houseName}. Merci de tout cœur !`,
     en: `"${d.offerTitle}" has arrived at ${d.houseName}. Thank you so much!`,
   }),
+  'pickup-withdrawn': (d) => ({
+    nl: `De donor heeft "${d.offerTitle}" gewijzigd: de ophaling ${when(d, 'nl')} gaat niet door zoals gepland. Ze wordt opnieuw aangeboden.`,
+    fr: `Le donateur a modifié « ${d.offerTitle} » : l'enlèvement ${when(d, 'fr')} n'a pas lieu comme prévu. Il est proposé à nouveau.`,
+    en: `The donor changed "${d.offerTitle}": the pickup ${when(d, 'en')} no longer stands as planned. It is offered again.`,
+  }),
 };
 
 const LOCALES: Record<keyof Labels, string> = { nl: 'nl-BE', fr: 'fr-BE', en: 'en-GB' };

@@ -110,7 +110,9 @@ export class OffersService {
       if (windows) {
         await manager.delete(OfferWindow, { offerId: id });
         await this.insertWindows(manager, id, windows);
-        // Pickups that wait for availability get a window now.
+      }
+      // Pickups follow: a window for those that wait for one, a new plan for those that no longer fit.
+      if (windows || dto.size !== undefined) {
         await this.outbox.add(manager, { name: JobName.ScheduleOfferPickups, data: { offerId: id } });
       }
       if (affectsMatching) await this.rematch(manager, offer.categoryCode);

@@ -28,7 +28,7 @@ import {
   volunteersListUnassigned,
 } from './pickups.errors';
 import { calendarKey, calendarKeyOwner } from './calendar-key';
-import { chooseWindow, DEFAULT_RECEIVING_HOURS, Interval, ReceivingHours, reminderAt } from './scheduling';
+import { chooseWindow, DEFAULT_RECEIVING_HOURS, Interval, mergeTouching, ReceivingHours, reminderAt } from './scheduling';
 
 export interface PickupView {
   id: string;
@@ -124,22 +124,44 @@ export class PickupsService {
     });
   }
 
-  /** The donor changed their availability: pickups of the offer that wait for a window get one. */
+  /**
+   * The donor changed their offer (availability, size): pickups that wait for a window get one,
+   * and a planned window that the donor is no longer there for, or a volunteer whose vehicle no
+   * longer fits, is planned again (the volunteer is told).
+   */
   async scheduleOfferPickups(offerId: string): Promise<number> {
     return transactionWithRetry(this.dataSource, async (manager) => {
-      const waiting: Array<{ id: string; house_id: string; round: number }> = await manager.query(
-        `SELECT id, house_id, round FROM pickups WHERE offer_id = $1 AND status = 'unassigned' AND window_start IS NULL ORDER BY id FOR UPDATE`,
+      const open: Array<{ id: string }> = await manager.query(
+        `SELECT id FROM pickups WHERE offer_id = $1 AND status IN ('unassigned', 'assigned') ORDER BY id FOR UPDATE`,
         [offerId],
       );
-      let scheduled = 0;
-      for (const pickup of waiting) {
-        const window = await this.windowFor(manager, offerId, pickup.house_id);
-        if (!window) continue;
-        await manager.query(`UPDATE pickups SET window_start = $2, window_end = $3, updated_at = now() WHERE id = $1`, [pickup.id, window.start, window.end]);
-        await this.announce(manager, pickup.id, window, pickup.round);
-        scheduled++;
+      const windows: Array<{ starts_at: Date; ends_at: Date }> = await manager.query(
+        `SELECT starts_at, ends_at FROM offer_windows WHERE offer_id = $1`,
+        [offerId],
+      );
+      const available = mergeTouching(windows.map((w) => ({ start: w.starts_at, end: w.ends_at })));
+      const fits = (start: Date, end: Date) => available.some((w) => w.start <= start && end <= w.end);
+      let changed = 0;
+      for (const { id } of open) {
+        const pickup = (await this.view(manager, id, true)) as PickupView;
+        if (pickup.status === 'unassigned' && !pickup.windowStart) {
+          const window = await this.windowFor(manager, offerId, pickup.houseId);
+          if (!window) continue;
+          await manager.query(`UPDATE pickups SET window_start = $2, window_end = $3, updated_at = now() WHERE id = $1`, [id, window.start, window.end]);
+          await this.announce(manager, id, window, pickup.round);
+          changed++;
+          continue;
+        }
+        const vehicleFits = !pickup.volunteerId || canCarry((await this.volunteer(pickup.volunteerId)).vehicle, pickup.size);
+        if (pickup.windowStart && pickup.windowEnd && fits(pickup.windowStart, pickup.windowEnd) && vehicleFits) continue;
+        if (pickup.volunteerId) {
+          await this.notifications.notify(manager, [pickup.volunteerId], 'pickup-withdrawn',
+            (userId) => `pickup-withdrawn:${id}:${pickup.round}:${userId}`, this.facts(pickup));
+        }
+        await this.reopen(manager, pickup, SYSTEM_ACTOR, 'the donor changed the offer');
+        changed++;
       }
-      return scheduled;
+      return changed;
     });
   }
 

@@ -10,6 +10,7 @@ export const NOTIFICATION_KINDS = [
   'pickup-unclaimed',
   'pickup-missed',
   'pickup-delivered',
+  'pickup-withdrawn',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
