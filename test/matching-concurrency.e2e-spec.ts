@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { Account, Api, coordinator, needBody, offerBody, register } from './helpers/api';
+import { findViolations } from '../src/database/consistency';
 import { startApp, TestApp } from './helpers/test-app';
 
 const HOUSES = ['chantevent', 'simbahuis', 'hejmo', 'olivier'] as const;
@@ -91,32 +92,7 @@ describe('matching invariants under concurrency', () => {
     }
   }
 
-  async function violations(): Promise<unknown[]> {
-    return t.db.query(`
-      WITH sums AS (
-        SELECT 'offer' AS side, o.id, o.quantity, o.quantity_allocated AS allocated, o.quantity_delivered AS delivered, o.status,
-               coalesce(sum(m.quantity) FILTER (WHERE m.status IN ('proposed', 'accepted', 'delivered')), 0) AS active,
-               coalesce(sum(m.quantity) FILTER (WHERE m.status = 'delivered'), 0) AS done
-          FROM offers o LEFT JOIN matches m ON m.offer_id = o.id GROUP BY o.id
-        UNION ALL
-        SELECT 'need', n.id, n.quantity, n.quantity_allocated, n.quantity_delivered, n.status,
-               coalesce(sum(m.quantity) FILTER (WHERE m.status IN ('proposed', 'accepted', 'delivered')), 0),
-               coalesce(sum(m.quantity) FILTER (WHERE m.status = 'delivered'), 0)
-          FROM needs n LEFT JOIN matches m ON m.need_id = n.id GROUP BY n.id)
-      SELECT * FROM sums
-       WHERE active > quantity OR active <> allocated OR done <> delivered
-          OR (side = 'offer' AND status = 'allocated' AND allocated < quantity)
-          OR (side = 'offer' AND status = 'open' AND allocated >= quantity)
-      UNION ALL
-      SELECT 'proposal-of-withdrawn-or-cancelled', m.id, m.quantity, 0, 0, m.status, 0, 0
-        FROM matches m JOIN offers o ON o.id = m.offer_id JOIN needs n ON n.id = m.need_id
-       WHERE m.status = 'proposed' AND (o.status NOT IN ('open', 'allocated') OR n.status <> 'open')
-      UNION ALL
-      SELECT 'declined-pair-proposed-again', m.id, m.quantity, 0, 0, m.status, 0, 0
-        FROM matches m
-       WHERE m.status = 'proposed'
-         AND EXISTS (SELECT 1 FROM matches d WHERE d.offer_id = m.offer_id AND d.need_id = m.need_id AND d.status = 'declined')`);
-  }
+  const violations = () => findViolations(t.db);
 
   it('keeps every quantity within bounds and consistent, whatever runs at the same time', async () => {
     await fc.assert(
