@@ -122,6 +122,26 @@ export class AppConfig {
   @Min(0)
   PICKUP_ESCALATION_MS = 15 * 60_000;
 
+  /** Login attempts a minute for one e-mail address before 429. */
+  @Transform(toInteger)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  RATE_LIMIT_LOGIN_PER_EMAIL = 10;
+
+  /** Requests a minute to the auth routes from one IP address before 429. */
+  @Transform(toInteger)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  RATE_LIMIT_AUTH_PER_IP = 100;
+
+  /** Set when a reverse proxy stands in front: its X-Forwarded-For then names the client. */
+  @IsIn(['true', 'false'])
+  TRUST_PROXY: 'true' | 'false' = 'false';
+
+  /** Origins allowed to call the API from a browser, comma-separated; none by default (same origin only). */
+  @Matches(/^(https?:\/\/[^,\s]+)(,https?:\/\/[^,\s]+)*$|^$/, { message: 'must be a comma-separated list of http(s) origins' })
+  CORS_ORIGINS = '';
+
   get runsWorkers(): boolean {
     return this.APP_ROLE !== 'api';
   }

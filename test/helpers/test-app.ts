@@ -70,6 +70,10 @@ export async function startApp(env: Record<string, string> = {}, options: StartO
     NODE_ENV: 'test',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
+    // Suites register and log in many accounts from one address; the rate-limit suite sets its own.
+    RATE_LIMIT_AUTH_PER_IP: '100000',
+    RATE_LIMIT_LOGIN_PER_EMAIL: '100000',
+    QUEUE_PREFIX: `inkind-test-${randomBytes(4).toString('hex')}`,
     ...jobEnv,
     ...env,
   });
@@ -79,7 +83,7 @@ export async function startApp(env: Record<string, string> = {}, options: StartO
     .useValue(clock)
     .compile();
   moduleRef.useLogger(['error', 'warn']);
-  const app = configureApp(moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(), { logger: ['error'] }));
+  const app = await configureApp(moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(config), { logger: ['error'] }), config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const db = app.get(DataSource);

@@ -1,5 +1,7 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
+import { AuthThrottlerGuard } from './auth-throttler.guard';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Public } from '../../common/auth/decorators';
 import { LoginDto, RegisterDto } from '../users/dto/register.dto';
 import { LoginResponseDto, toUserResponse, UserResponseDto } from '../users/dto/user-response.dto';
@@ -7,11 +9,14 @@ import { AuthService } from './auth.service';
 
 @ApiTags('accounts')
 @Public()
+@UseGuards(AuthThrottlerGuard)
+@ApiTooManyRequestsResponse({ description: 'Too many attempts; try again in a minute' })
 @Controller('api/auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
+  @SkipThrottle({ 'login-email': true })
   @ApiCreatedResponse({ type: UserResponseDto, description: 'A donor or volunteer account' })
   @ApiConflictResponse({ description: 'The e-mail address has an account already' })
   async register(@Body() dto: RegisterDto): Promise<UserResponseDto> {

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import Redis from 'ioredis';
+import { THROTTLE_REDIS, ThrottleRedisModule } from './throttle-redis.module';
 import { AppConfig } from '../../config/app-config';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
@@ -10,6 +14,25 @@ import { AuthService } from './auth.service';
 @Module({
   imports: [
     UsersModule,
+    ThrottlerModule.forRootAsync({
+      imports: [ThrottleRedisModule],
+      inject: [AppConfig, THROTTLE_REDIS],
+      useFactory: (config: AppConfig, redis: Redis) => ({
+        throttlers: [
+          { name: 'auth-ip', ttl: 60_000, limit: config.RATE_LIMIT_AUTH_PER_IP },
+          {
+            name: 'login-email',
+            ttl: 60_000,
+            limit: config.RATE_LIMIT_LOGIN_PER_EMAIL,
+            getTracker: (request: Record<string, unknown>) => {
+              const email = (request.body as { email?: unknown } | undefined)?.email;
+              return typeof email === 'string' ? email.trim().toLowerCase() : 'no-email';
+            },
+          },
+        ],
+        storage: new ThrottlerStorageRedisService(redis),
+      }),
+    }),
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({

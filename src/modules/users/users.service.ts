@@ -7,7 +7,7 @@ import { CreateUserDto } from './dto/create-user.dto';
 import { RegisterDto } from './dto/register.dto';
 import { User } from './entities/user.entity';
 import { hashPassword, verifyPassword } from './password-hasher';
-import { emailTaken, houseOnlyForCoordinators, unknownHouse } from './users.errors';
+import { emailTaken, houseOnlyForCoordinators, passwordIsEmail, unknownHouse } from './users.errors';
 
 @Injectable()
 export class UsersService {
@@ -77,6 +77,7 @@ export class UsersService {
 
   private async create(fields: Omit<CreateUserDto, 'houseSlug'> & { houseId: string | null }): Promise<User> {
     const { password, ...profile } = fields;
+    if (password.trim().toLowerCase() === profile.email) throw passwordIsEmail();
     const passwordHash = await hashPassword(password);
     try {
       const { id } = await this.users.save(this.users.create({ ...profile, passwordHash, vehicle: profile.vehicle ?? 'none' }));
