@@ -49,6 +49,11 @@ const ROUTES: Record<string, Route> = {
     body: () => ({ email: uniqueEmail('made'), password: PASSWORD, name: 'Made', role: 'coordinator', houseSlug: 'olivier' }),
     expected: { ...all(403, 401), admin: 201 },
   },
+  'DELETE /api/users/:id': {
+    method: 'DELETE',
+    path: async (f) => `/api/users/${(await register(f.api, 'donor')).id}`,
+    expected: { ...all(403, 401), admin: 204 },
+  },
   'POST /api/needs': {
     method: 'POST',
     path: () => '/api/needs',

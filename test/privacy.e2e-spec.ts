@@ -74,4 +74,17 @@ describe('personal data (GDPR)', () => {
     expect((await api.delete('/api/me')).status).toBe(401);
     expect((await api.get('/api/me/export')).status).toBe(401);
   });
+
+  it('lets an admin erase a user on their behalf, but not another admin', async () => {
+    const admin = await api.adminToken();
+    const donor = await register(api, 'donor', { phone: '+32 470 12 12 12' });
+    const offer = (await api.post('/api/offers', offerBody(), donor.token)).body;
+    expect((await api.delete(`/api/users/${donor.id}`, admin)).status).toBe(204);
+    expect((await api.get('/api/me', donor.token)).status).toBe(401);
+    const history = await api.get(`/api/offers/${offer.id}/history`, admin);
+    expect(history.body.at(-1)).toMatchObject({ actor: 'admin', to: 'withdrawn', reason: 'account erased' });
+    expect((await api.delete(`/api/users/${donor.id}`, admin)).status).toBe(404);
+    const [{ id: adminId }] = await t.db.query(`SELECT id FROM users WHERE role = 'admin' LIMIT 1`);
+    expect((await api.delete(`/api/users/${adminId}`, admin)).body).toMatchObject({ statusCode: 403, code: 'ADMIN_NOT_ERASABLE' });
+  });
 });

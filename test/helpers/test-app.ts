@@ -7,7 +7,7 @@ import { setTimeout as pause } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { configureApp, createAdapter } from '../../src/app';
 import { AppModule } from '../../src/app.module';
-import { loadConfig } from '../../src/config/app-config';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { Clock } from '../../src/common/time/clock';
 import { QueueName } from '../../src/queue/catalogue';
 import { createIsolatedDatabase } from '../setup/test-database';
@@ -35,6 +35,7 @@ export class TestClock extends Clock {
 
 export interface TestApp {
   app: NestFastifyApplication;
+  config: AppConfig;
   clock: TestClock;
   db: DataSource;
   /** Waits until the outbox is relayed and no job is due (apps started with jobs only). */
@@ -109,5 +110,5 @@ export async function startApp(env: Record<string, string> = {}, options: StartO
     throw new Error(`the queues did not drain within ${timeoutMs} ms`);
   };
 
-  return { app, clock, db, drain, close: () => app.close() };
+  return { app, config, clock, db, drain, close: () => app.close() };
 }

@@ -143,13 +143,13 @@ export class OffersService {
   }
 
   /** For an erased account: open offers are withdrawn and every pickup street is forgotten. */
-  async eraseDonorData(manager: EntityManager, donor: Actor & { id: string }): Promise<void> {
+  async eraseDonorData(manager: EntityManager, donor: { id: string }, actor: Actor): Promise<void> {
     const active = await manager.find(Offer, {
       where: { donorId: donor.id, status: In(CHANGEABLE) },
       order: { id: 'ASC' },
       lock: { mode: 'pessimistic_write' },
     });
-    for (const offer of active) await this.markWithdrawn(manager, offer, donor, 'account erased');
+    for (const offer of active) await this.markWithdrawn(manager, offer, actor, 'account erased');
     await manager.update(Offer, { donorId: donor.id }, { pickupStreet: null });
   }
 

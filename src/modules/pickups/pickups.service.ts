@@ -249,7 +249,7 @@ export class PickupsService {
    * A volunteer leaves (erases their account): their claimed pickups go back to the others. One
    * whose goods are in their car cannot be handed over this way (409).
    */
-  async handOverAllOf(manager: EntityManager, volunteer: AuthUser): Promise<void> {
+  async handOverAllOf(manager: EntityManager, volunteer: AuthUser, actor: Actor = volunteer): Promise<void> {
     const held: Array<{ id: string; status: PickupStatus }> = await manager.query(
       `SELECT id, status FROM pickups WHERE volunteer_id = $1 AND status IN ('assigned', 'collected') ORDER BY id FOR UPDATE`,
       [volunteer.id],
@@ -257,7 +257,7 @@ export class PickupsService {
     if (held.some((pickup) => pickup.status === 'collected')) throw pickupInProgress();
     for (const { id } of held) {
       const pickup = (await this.view(manager, id, true)) as PickupView;
-      await this.reopen(manager, pickup, volunteer, 'the volunteer left');
+      await this.reopen(manager, pickup, actor, 'the volunteer left');
     }
   }
 

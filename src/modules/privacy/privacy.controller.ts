@@ -1,5 +1,5 @@
-import { Controller, Delete, Get, HttpCode, HttpStatus } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { StatusChangeResponseDto, toStatusChangeResponse } from '../history/dto/status-change-response.dto';
@@ -54,5 +54,21 @@ export class PrivacyController {
   @ApiNoContentResponse({ description: 'Personal data erased; anonymised history kept; the token stops working' })
   async erase(@CurrentUser() caller: AuthUser): Promise<void> {
     await this.privacy.erase(caller);
+  }
+}
+
+@ApiTags('accounts')
+@ApiBearerAuth()
+@Controller('api/users')
+export class UserErasureController {
+  constructor(private readonly privacy: PrivacyService) {}
+
+  @Delete(':id')
+  @Roles('admin')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'The user’s personal data erased on their behalf; anonymised history kept' })
+  @ApiNotFoundResponse()
+  async erase(@CurrentUser() admin: AuthUser, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.privacy.eraseByAdmin(admin, id);
   }
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuthUser } from '../../common/auth/auth-user';
 import { Clock } from '../../common/time/clock';
+import { forbidden, notFound } from '../../common/errors/domain-error';
 import { transactionWithRetry } from '../../database/transactions';
 import { HistoryService } from '../history/history.service';
 import { StatusChange } from '../history/entities/status-change.entity';
@@ -44,13 +45,24 @@ export class PrivacyService {
     return { exportedAt: this.clock.now(), profile, offers: withHistory, notifications };
   }
 
-  /** Forgets who the person is; their offers stay as anonymous history for the houses' records. */
-  async erase(caller: AuthUser): Promise<void> {
+  /**
+   * Forgets who the person is; their offers stay as anonymous history for the houses' records.
+   * The person themself, or an admin on their behalf (the history then names the admin).
+   */
+  async erase(actor: AuthUser, target: AuthUser = actor): Promise<void> {
     await transactionWithRetry(this.dataSource, async (manager) => {
-      await this.pickups.handOverAllOf(manager, caller);
-      await this.offers.eraseDonorData(manager, caller);
-      await this.notifications.eraseFor(manager, caller.id);
-      await this.users.erase(manager, caller.id, this.clock.now());
+      await this.pickups.handOverAllOf(manager, target, actor);
+      await this.offers.eraseDonorData(manager, target, actor);
+      await this.notifications.eraseFor(manager, target.id);
+      await this.users.erase(manager, target.id, this.clock.now());
     });
+  }
+
+  /** An admin erases someone else's account (a donor, a volunteer or a coordinator). */
+  async eraseByAdmin(admin: AuthUser, userId: string): Promise<void> {
+    const target = await this.users.findActive(userId);
+    if (!target) throw notFound('User');
+    if (target.role === 'admin') throw forbidden('An admin account cannot be erased this way', 'ADMIN_NOT_ERASABLE');
+    await this.erase(admin, { id: target.id, role: target.role, houseId: target.houseId });
   }
 }
