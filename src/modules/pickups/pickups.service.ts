@@ -623,30 +623,21 @@ function round1(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-/** Admins all; coordinators their house's; donors their offers'; volunteers their own, and the open ones. */
-export function mayView(caller: AuthUser, pickup: PickupView): boolean {
-  switch (caller.role) {
-    case 'admin':
-      return true;
-    case 'coordinator':
-      return caller.houseId === pickup.houseId;
-    case 'donor':
-      return caller.id === pickup.donorId;
-    case 'volunteer':
-      return caller.id === pickup.volunteerId || (pickup.status === 'unassigned' && pickup.windowStart !== null);
-  }
+/** Admins all pickups, coordinators their house's, donors their offers' (volunteers: see below). */
+function ofTheirConcern(caller: AuthUser, pickup: PickupView): boolean {
+  if (caller.role === 'admin') return true;
+  if (caller.role === 'coordinator') return caller.houseId === pickup.houseId;
+  return caller.role === 'donor' && caller.id === pickup.donorId;
 }
 
-/** The street and phone: the assigned volunteer, the house's coordinators, the donor and admins. */
+/** Who may see a pickup: those it concerns; a volunteer their own, and the open ones with a window. */
+export function mayView(caller: AuthUser, pickup: PickupView): boolean {
+  if (caller.role !== 'volunteer') return ofTheirConcern(caller, pickup);
+  return caller.id === pickup.volunteerId || (pickup.status === 'unassigned' && pickup.windowStart !== null);
+}
+
+/** The street and phone: those it concerns, and the volunteer who holds (or held) the trip. */
 export function maySeeAddress(caller: AuthUser, pickup: PickupView): boolean {
-  switch (caller.role) {
-    case 'admin':
-      return true;
-    case 'coordinator':
-      return caller.houseId === pickup.houseId;
-    case 'donor':
-      return caller.id === pickup.donorId;
-    case 'volunteer':
-      return caller.id === pickup.volunteerId && ['assigned', 'collected', 'delivered'].includes(pickup.status);
-  }
+  if (caller.role !== 'volunteer') return ofTheirConcern(caller, pickup);
+  return caller.id === pickup.volunteerId && ['assigned', 'collected', 'delivered'].includes(pickup.status);
 }
