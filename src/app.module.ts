@@ -9,6 +9,7 @@ import { databaseOptions } from './database/database-options';
 import { AuthModule } from './modules/auth/auth.module';
 import { CatalogModule } from './modules/catalog/catalog.module';
 import { HealthModule } from './modules/health/health.module';
+import { MetricsModule } from './modules/metrics/metrics.module';
 import { HousesModule } from './modules/houses/houses.module';
 import { NeedsModule } from './modules/needs/needs.module';
 import { OffersModule } from './modules/offers/offers.module';
@@ -32,6 +33,7 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...databaseOptions(config.DATABASE_URL), autoLoadEntities: true, entities: [] }),
         RedisModule,
         QueueModule,
+        MetricsModule,
         HealthModule,
         AuthModule,
         UsersModule,

@@ -3,6 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
 import { AppModule } from './app.module';
+import { MetricsService } from './modules/metrics/metrics.service';
 import { AppConfig } from './config/app-config';
 import { createValidationPipe } from './common/validation/validation';
 
@@ -30,6 +31,14 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
       },
     },
   });
+  const metrics = app.get(MetricsService);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onResponse', async (request, reply) => {
+      // The route's template (/api/offers/:id), never the raw URL: ids would explode the label set.
+      metrics.recordHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    });
   const origins = config.CORS_ORIGINS.split(',').filter(Boolean);
   if (origins.length > 0) app.enableCors({ origin: origins, credentials: false });
   app.useGlobalPipes(createValidationPipe());

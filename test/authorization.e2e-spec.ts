@@ -35,6 +35,7 @@ const ROUTES: Record<string, Route> = {
   'GET /api/houses/:slug': { method: 'GET', path: () => '/api/houses/hejmo', expected: all(200) },
   'GET /api/categories': { method: 'GET', path: () => '/api/categories', expected: all(200) },
   'GET /health': { method: 'GET', path: () => '/health', expected: all(200) },
+  'GET /metrics': { method: 'GET', path: () => '/metrics', expected: all(200) },
   'GET /api/me': { method: 'GET', path: () => '/api/me', expected: all(200, 401) },
   'GET /api/me/export': { method: 'GET', path: () => '/api/me/export', expected: all(200, 401) },
   'DELETE /api/me': {

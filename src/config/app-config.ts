@@ -142,6 +142,13 @@ export class AppConfig {
   @Matches(/^(https?:\/\/[^,\s]+)(,https?:\/\/[^,\s]+)*$|^$/, { message: 'must be a comma-separated list of http(s) origins' })
   CORS_ORIGINS = '';
 
+  /** When set, GET /metrics requires "Authorization: Bearer <METRICS_TOKEN>". */
+  @Transform(emptyToUndefined)
+  @ValidateIf((config: AppConfig) => config.METRICS_TOKEN !== undefined)
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters long' })
+  METRICS_TOKEN?: string;
+
   get runsWorkers(): boolean {
     return this.APP_ROLE !== 'api';
   }
@@ -163,7 +170,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const KNOWN_KEYS = Object.keys(new AppConfig()).concat(['JWT_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD']);
+const KNOWN_KEYS = Object.keys(new AppConfig()).concat(['JWT_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'METRICS_TOKEN']);
 
 /**
  * Builds and validates the configuration from an environment. Throws a

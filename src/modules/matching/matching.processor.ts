@@ -6,11 +6,13 @@ import { MatchingService } from './matching.service';
 import { OutboxService } from '../../queue/outbox.service';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { MetricsService } from '../metrics/metrics.service';
 
 /** Optimisations run one at a time per worker; the per-category lock keeps workers apart. */
 @Processor(QueueName.Matching, { concurrency: 2 })
 export class MatchingProcessor extends WorkerHost {
   constructor(
+    private readonly metrics: MetricsService,
     private readonly matching: MatchingService,
     private readonly config: AppConfig,
     @InjectQueue(QueueName.Matching) private readonly queue: Queue,
@@ -20,7 +22,11 @@ export class MatchingProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job): Promise<unknown> {
+  process(job: Job): Promise<unknown> {
+    return this.metrics.timeJob(QueueName.Matching, job, () => this.handle(job));
+  }
+
+  private async handle(job: Job): Promise<unknown> {
     switch (job.name as JobName) {
       case JobName.OptimiseCategory:
         return this.matching.optimiseCategory((job.data as JobPayloads[JobName.OptimiseCategory]).categoryCode);

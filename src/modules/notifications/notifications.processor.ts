@@ -2,14 +2,22 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { JobName, JobPayloads, QueueName } from '../../queue/catalogue';
 import { NotificationsService } from './notifications.service';
+import { MetricsService } from '../metrics/metrics.service';
 
 @Processor(QueueName.Notifications, { concurrency: 4 })
 export class NotificationsProcessor extends WorkerHost {
-  constructor(private readonly notifications: NotificationsService) {
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly notifications: NotificationsService,
+  ) {
     super();
   }
 
-  async process(job: Job): Promise<unknown> {
+  process(job: Job): Promise<unknown> {
+    return this.metrics.timeJob(QueueName.Notifications, job, () => this.handle(job));
+  }
+
+  private async handle(job: Job): Promise<unknown> {
     switch (job.name as JobName) {
       case JobName.NotifyMatchAccepted:
         return this.notifications.notifyMatchAccepted((job.data as JobPayloads[JobName.NotifyMatchAccepted]).matchId);

@@ -2,14 +2,22 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { JobName, JobPayloads, QueueName } from '../../queue/catalogue';
 import { PickupsService } from './pickups.service';
+import { MetricsService } from '../metrics/metrics.service';
 
 @Processor(QueueName.Pickups, { concurrency: 4 })
 export class PickupsProcessor extends WorkerHost {
-  constructor(private readonly pickups: PickupsService) {
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly pickups: PickupsService,
+  ) {
     super();
   }
 
-  async process(job: Job): Promise<unknown> {
+  process(job: Job): Promise<unknown> {
+    return this.metrics.timeJob(QueueName.Pickups, job, () => this.handle(job));
+  }
+
+  private async handle(job: Job): Promise<unknown> {
     switch (job.name as JobName) {
       case JobName.SchedulePickup:
         return this.pickups.schedulePickup((job.data as JobPayloads[JobName.SchedulePickup]).matchId);
