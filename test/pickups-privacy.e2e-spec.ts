@@ -1,4 +1,5 @@
-import { Account, Api, coordinator, needBody, offerBody, register } from './helpers/api';
+import { Account, Api, coordinator, register } from './helpers/api';
+import { acceptedPickup } from './helpers/flows';
 import { startApp, TestApp } from './helpers/test-app';
 
 /**
@@ -50,26 +51,7 @@ describe('pickup addresses, role by role', () => {
     volunteer = await register(api, 'volunteer', { vehicle: 'car', postcode: '1930', town: 'Zaventem' });
     otherVolunteer = await register(api, 'volunteer', { vehicle: 'car', postcode: '1950', town: 'Kraainem' });
 
-    await api.post('/api/needs', needBody({ categoryCode: 'furniture-appliances', title: 'Beds', quantity: 2 }), hejmo.token);
-    const offer = (
-      await api.post(
-        '/api/offers',
-        offerBody({
-          categoryCode: 'furniture-appliances',
-          title: 'Bunk bed',
-          quantity: 2,
-          size: 'small',
-          pickupAddress: { street: STREET, ...AREA },
-          availability: [{ from: '2026-12-03T08:00:00+01:00', to: '2026-12-03T20:00:00+01:00' }],
-        }),
-        donor.token,
-      )
-    ).body;
-    await t.drain();
-    const [match] = (await api.get(`/api/matches?offerId=${offer.id}&status=proposed`, hejmo.token)).body.items;
-    expect((await api.post(`/api/matches/${match.id}/accept`, {}, hejmo.token)).status).toBe(200);
-    await t.drain();
-    const [pickup] = (await api.get('/api/pickups?status=unassigned', hejmo.token)).body.items;
+    const { match, pickup } = await acceptedPickup(t, api, hejmo, donor, { offer: { size: 'small', pickupAddress: { street: STREET, ...AREA } } });
     expect(pickup).toMatchObject({ status: 'unassigned', windowStart: '2026-12-03T08:00:00.000Z', pickupArea: AREA });
     pickupId = pickup.id;
     matchId = match.id;

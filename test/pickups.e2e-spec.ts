@@ -1,5 +1,6 @@
 import ICAL from 'ical.js';
 import { Account, Api, coordinator, needBody, offerBody, register } from './helpers/api';
+import { acceptedPickup as scheduled } from './helpers/flows';
 import { startApp, TestApp } from './helpers/test-app';
 
 
@@ -24,31 +25,15 @@ describe('pickups through the API and the real queues', () => {
   afterAll(() => t.close());
 
   /** A need, a matching offer, its proposal accepted: answers the scheduled pickup. */
-  async function acceptedPickup(options: { size?: string; availability?: Array<{ from: string; to: string }>; quantity?: number } = {}) {
-    const need = (await api.post('/api/needs', needBody({ categoryCode: 'furniture-appliances', title: 'Beds', quantity: options.quantity ?? 2 }), hejmo.token)).body;
-    const offer = (
-      await api.post(
-        '/api/offers',
-        offerBody({
-          categoryCode: 'furniture-appliances',
-          title: 'Bunk bed',
-          quantity: options.quantity ?? 2,
-          size: options.size ?? 'large',
-          pickupAddress: { street: 'Kerkstraat 12', postcode: '1950', town: 'Kraainem' },
-          availability: options.availability ?? [{ from: '2026-12-03T08:00:00+01:00', to: '2026-12-03T20:00:00+01:00' }],
-        }),
-        donor.token,
-      )
-    ).body;
-    await t.drain();
-    const [match] = (await api.get(`/api/matches?offerId=${offer.id}&status=proposed`, hejmo.token)).body.items;
-    expect((await api.post(`/api/matches/${match.id}/accept`, {}, hejmo.token)).status).toBe(200);
-    await t.drain();
-    const [pickup] = (await api.get('/api/pickups?status=unassigned', hejmo.token)).body.items.filter(
-      (p: { items: Array<{ matchId: string }> }) => p.items.some((item) => item.matchId === match.id),
-    );
-    return { need, offer, match, pickup };
-  }
+  const acceptedPickup = (options: { size?: string; availability?: Array<{ from: string; to: string }>; quantity?: number } = {}) =>
+    scheduled(t, api, hejmo, donor, {
+      need: { quantity: options.quantity ?? 2 },
+      offer: {
+        quantity: options.quantity ?? 2,
+        ...(options.size ? { size: options.size } : {}),
+        ...(options.availability ? { availability: options.availability } : {}),
+      },
+    });
 
   it('carries an offer from acceptance to delivery: window, volunteers, claim, reminder, collection, fulfilment', async () => {
     const { need, offer, pickup } = await acceptedPickup();
