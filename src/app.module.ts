@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { loggingParams } from './common/logging/logging';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from './config/app-config';
@@ -24,11 +26,12 @@ import { WorkerModule } from './worker.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: { logDestination?: NodeJS.WritableStream } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggingParams(config, options.logDestination)),
         TimeModule,
         TypeOrmModule.forRoot({ ...databaseOptions(config.DATABASE_URL), autoLoadEntities: true, entities: [] }),
         RedisModule,

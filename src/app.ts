@@ -1,8 +1,11 @@
 import { NestFactory } from '@nestjs/core';
+import type { IncomingMessage } from 'node:http';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
 import { AppModule } from './app.module';
+import { Logger } from 'nestjs-pino';
+import { requestIdOf } from './common/logging/logging';
 import { MetricsService } from './modules/metrics/metrics.service';
 import { AppConfig } from './config/app-config';
 import { createValidationPipe } from './common/validation/validation';
@@ -10,16 +13,27 @@ import { createValidationPipe } from './common/validation/validation';
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
 export function createAdapter(config: AppConfig): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY === 'true' });
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY === 'true',
+    genReqId: (req: IncomingMessage) => requestIdOf(req.headers['x-request-id']),
+  });
 }
 
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createAdapter(config));
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createAdapter(config), { bufferLogs: true });
   return configureApp(app, config);
 }
 
 /** Everything the HTTP application needs besides its modules; the tests build their app with it too. */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<NestFastifyApplication> {
+  app.useLogger(app.get(Logger));
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    // The request's id travels to pino-http (which logs the request line) and back to the client.
+    (request.raw as typeof request.raw & { id?: string }).id = String(request.id);
+    void reply.header('x-request-id', String(request.id));
+  });
   // Security headers; the CSP lets Swagger UI run its own inline styles and scripts.
   await app.register(helmet, {
     contentSecurityPolicy: {

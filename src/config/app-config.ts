@@ -149,6 +149,10 @@ export class AppConfig {
   @MinLength(16, { message: 'must be at least 16 characters long' })
   METRICS_TOKEN?: string;
 
+  /** pino's level; `silent` turns the logs off. */
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
+
   get runsWorkers(): boolean {
     return this.APP_ROLE !== 'api';
   }

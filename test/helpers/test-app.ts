@@ -51,6 +51,8 @@ export interface StartOptions {
   jobs?: boolean;
   /** A database of this app's own, for a suite that compares whole tables before and after. */
   ownDatabase?: boolean;
+  /** Where the app's log lines go (by default: only errors, to standard output). */
+  logDestination?: NodeJS.WritableStream;
 }
 
 /** The real application on a test database, with a hand-moved clock; requests go through Fastify's inject. */
@@ -72,6 +74,7 @@ export async function startApp(env: Record<string, string> = {}, options: StartO
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     // Suites register and log in many accounts from one address; the rate-limit suite sets its own.
+    LOG_LEVEL: 'error',
     RATE_LIMIT_AUTH_PER_IP: '100000',
     RATE_LIMIT_LOGIN_PER_EMAIL: '100000',
     QUEUE_PREFIX: `inkind-test-${randomBytes(4).toString('hex')}`,
@@ -79,7 +82,7 @@ export async function startApp(env: Record<string, string> = {}, options: StartO
     ...env,
   });
   const clock = new TestClock();
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, { logDestination: options.logDestination })] })
     .overrideProvider(Clock)
     .useValue(clock)
     .compile();
