@@ -1,18 +1,9 @@
 import Redis from 'ioredis';
 import { once } from 'node:events';
-import { createServer, Server } from 'node:net';
 import { REDIS } from '../src/redis/redis.module';
 import { Api } from './helpers/api';
+import { freePort } from './helpers/redis-server';
 import { startApp, TestApp } from './helpers/test-app';
-
-/** A port on which nothing answers: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('GET /health', () => {
   it('answers 200 when PostgreSQL and Redis answer', async () => {
@@ -31,7 +22,7 @@ describe('GET /health', () => {
   });
 
   it('answers 503 and names Redis when Redis is down, while the API keeps answering', async () => {
-    const t = await startApp({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+    const t = await startApp({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
     try {
       const api = new Api(t.app);
       const res = await api.get('/health');

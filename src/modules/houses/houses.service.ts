@@ -14,8 +14,4 @@ export class HousesService {
   findBySlug(slug: string): Promise<House | null> {
     return this.houses.findOneBy({ slug });
   }
-
-  findById(id: string): Promise<House | null> {
-    return this.houses.findOneBy({ id });
-  }
 }
