@@ -10,7 +10,8 @@ describe('offers', () => {
   let admin: string;
 
   beforeAll(async () => {
-    t = await startApp();
+    // Its own database: it counts every offer before and after a refused request, while other suites run.
+    t = await startApp({}, { ownDatabase: true });
     api = new Api(t.app);
     donor = await register(api, 'donor');
     otherDonor = await register(api, 'donor');
