@@ -22,7 +22,9 @@ import { QueueModule } from './queue/queue.module';
 import { MatchingModule } from './modules/matching/matching.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { PickupsModule } from './modules/pickups/pickups.module';
+import { PipelineModule } from './modules/pipeline/pipeline.module';
 import { WorkerModule } from './worker.module';
+import { QueueDashboardModule } from './modules/queue-dashboard/queue-dashboard.module';
 
 @Module({})
 export class AppModule {
@@ -48,6 +50,8 @@ export class AppModule {
         MatchingModule,
         NotificationsModule,
         PickupsModule,
+        PipelineModule,
+        ...(config.runsHttp ? [QueueDashboardModule] : []),
         ...(config.runsWorkers ? [WorkerModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -9,6 +9,7 @@ import { requestIdOf } from './common/logging/logging';
 import { MetricsService } from './modules/metrics/metrics.service';
 import { AppConfig } from './config/app-config';
 import { createValidationPipe } from './common/validation/validation';
+import { QueueDashboardAccess } from './modules/queue-dashboard/queue-dashboard.access';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
@@ -33,6 +34,10 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     // The request's id travels to pino-http (which logs the request line) and back to the client.
     (request.raw as typeof request.raw & { id?: string }).id = String(request.id);
     void reply.header('x-request-id', String(request.id));
+  });
+  const dashboard = app.get(QueueDashboardAccess);
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (dashboard.applies(request.url)) await dashboard.check(request, reply);
   });
   // Security headers; the CSP lets Swagger UI run its own inline styles and scripts.
   await app.register(helmet, {

@@ -1,27 +1,20 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { JwtService } from '@nestjs/jwt';
 import { FastifyRequest } from 'fastify';
 import { AuthUser } from '../../common/auth/auth-user';
 import { IS_PUBLIC, ROLES } from '../../common/auth/decorators';
 import { Role } from '../users/entities/user.entity';
-import { UsersService } from '../users/users.service';
-
-interface TokenPayload {
-  sub: string;
-}
+import { bearerToken, TokenAuthenticator } from './token-authenticator';
 
 /**
  * Authenticates every request from its bearer token and checks the route's
- * roles. The user is reloaded on each request so that an erased account or a
- * changed role takes effect at once, not when the token expires.
+ * roles (the user is reloaded on each request: see TokenAuthenticator).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly jwt: JwtService,
-    private readonly users: UsersService,
+    private readonly authenticator: TokenAuthenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -30,7 +23,7 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
     const token = bearerToken(request.headers.authorization);
 
-    const user = token ? await this.authenticate(token) : undefined;
+    const user = token ? await this.authenticator.authenticate(token) : undefined;
     if (isPublic) {
       // A stale token must not break a public page: the caller is then anonymous.
       if (user) request.user = user;
@@ -46,22 +39,4 @@ export class AuthGuard implements CanActivate {
     }
     return true;
   }
-
-  private async authenticate(token: string): Promise<AuthUser | undefined> {
-    let payload: TokenPayload;
-    try {
-      payload = await this.jwt.verifyAsync<TokenPayload>(token);
-    } catch {
-      return undefined;
-    }
-    if (typeof payload.sub !== 'string') return undefined;
-    const user = await this.users.findActive(payload.sub);
-    return user ? { id: user.id, role: user.role, houseId: user.houseId } : undefined;
-  }
-}
-
-function bearerToken(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const [scheme, token] = header.split(' ');
-  return scheme?.toLowerCase() === 'bearer' && token ? token : undefined;
 }

@@ -10,6 +10,7 @@ import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { TokenAuthenticator } from './token-authenticator';
 
 @Module({
   imports: [
@@ -43,6 +44,7 @@ import { AuthService } from './auth.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, TokenAuthenticator, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [TokenAuthenticator],
 })
 export class AuthModule {}
