@@ -126,6 +126,12 @@ const ROUTES: Record<string, Route> = {
     body: () => ({ reason: 'No room' }),
     expected: { anonymous: 401, donor: 403, otherDonor: 403, volunteer: 403, coordHejmo: 200, coordChantevent: 404, admin: 200 },
   },
+  'GET /api/matches/impact': {
+    method: 'GET',
+    path: () => '/api/matches/impact',
+    expected: { ...all(403, 401), coordHejmo: 200, coordChantevent: 200, admin: 200 },
+  },
+  'GET /api/pipeline': { method: 'GET', path: () => '/api/pipeline', expected: { ...all(403, 401), admin: 200 } },
   'GET /api/notifications': { method: 'GET', path: () => '/api/notifications', expected: all(200, 401) },
   'POST /api/notifications/:id/read': {
     method: 'POST',

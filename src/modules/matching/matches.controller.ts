@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Clock } from '../../common/time/clock';
+import { ImpactQueryDto, ImpactResponseDto, toImpactResponse } from './dto/impact.dto';
 import { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { ApiPageResponse } from '../../common/pagination/api-page';
@@ -12,13 +14,24 @@ import { MatchesService } from './matches.service';
 @ApiBearerAuth()
 @Controller('api/matches')
 export class MatchesController {
-  constructor(private readonly matches: MatchesService) {}
+  constructor(
+    private readonly matches: MatchesService,
+    private readonly clock: Clock,
+  ) {}
 
   @Get()
   @Roles('donor', 'coordinator', 'admin')
   @ApiPageResponse(MatchResponseDto)
   async list(@CurrentUser() caller: AuthUser, @Query() query: ListMatchesQueryDto): Promise<Page<MatchResponseDto>> {
     return mapPage(await this.matches.list(caller, query), toMatchResponse);
+  }
+
+  @Get('impact')
+  @Roles('coordinator', 'admin')
+  @ApiOkResponse({ type: ImpactResponseDto, description: 'Goods received this month and this year, per category' })
+  @ApiForbiddenResponse({ description: 'A coordinator asking for another house' })
+  async impact(@CurrentUser() caller: AuthUser, @Query() query: ImpactQueryDto): Promise<ImpactResponseDto> {
+    return toImpactResponse(await this.matches.impact(caller, query.house, this.clock.now()));
   }
 
   @Get(':id')

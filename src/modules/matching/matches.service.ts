@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../../common/auth/auth-user';
-import { notFound } from '../../common/errors/domain-error';
+import { forbidden, notFound } from '../../common/errors/domain-error';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, Page } from '../../common/pagination/page';
 import { transactionWithRetry } from '../../database/transactions';
 import { JobName } from '../../queue/catalogue';
@@ -22,6 +22,13 @@ const VIEW = `
     JOIN offers o ON o.id = m.offer_id
     JOIN needs n ON n.id = m.need_id
     JOIN houses h ON h.id = n.house_id`;
+
+export interface ImpactView {
+  houseSlug: string | null;
+  monthStart: Date;
+  yearStart: Date;
+  categories: Array<{ categoryCode: string; month: number; year: number }>;
+}
 
 type Row = MatchView & { houseId: string; donorId: string; categoryCode: string };
 
@@ -87,6 +94,43 @@ export class MatchesService {
       await this.outbox.add(manager, { name: JobName.OptimiseCategory, data: { categoryCode: match.categoryCode } });
     });
     return this.get(caller, id);
+  }
+
+  /**
+   * Goods a house received: units of delivered matches per category of the need, this month and this
+   * year in Brussels time, dated by the delivery's status change. Coordinators see their own house only.
+   */
+  async impact(caller: AuthUser, house: string | undefined, now: Date): Promise<ImpactView> {
+    let houseId: string | null = null;
+    let houseSlug: string | null = null;
+    if (caller.role === 'coordinator') {
+      const [own]: Array<{ id: string; slug: string }> = await this.dataSource.query(`SELECT id, slug FROM houses WHERE id = $1`, [caller.houseId]);
+      if (house !== undefined && house !== own.slug) throw forbidden('A coordinator sees the impact of their own house only');
+      ({ id: houseId, slug: houseSlug } = own);
+    } else if (house !== undefined) {
+      const [found]: Array<{ id: string; slug: string }> = await this.dataSource.query(`SELECT id, slug FROM houses WHERE slug = $1`, [house]);
+      if (!found) throw notFound('House');
+      ({ id: houseId, slug: houseSlug } = found);
+    }
+    const [bounds]: Array<{ monthStart: Date; yearStart: Date }> = await this.dataSource.query(
+      `SELECT date_trunc('month', $1::timestamptz AT TIME ZONE 'Europe/Brussels') AT TIME ZONE 'Europe/Brussels' AS "monthStart",
+              date_trunc('year', $1::timestamptz AT TIME ZONE 'Europe/Brussels') AT TIME ZONE 'Europe/Brussels' AS "yearStart"`,
+      [now],
+    );
+    const categories: ImpactView['categories'] = await this.dataSource.query(
+      `SELECT n.category_code AS "categoryCode",
+              COALESCE(sum(m.quantity) FILTER (WHERE d.at >= $2), 0)::int AS month,
+              sum(m.quantity)::int AS year
+         FROM matches m
+         JOIN needs n ON n.id = m.need_id
+         JOIN LATERAL (SELECT max(s.at) AS at FROM status_changes s
+                        WHERE s.subject_type = 'match' AND s.subject_id = m.id AND s.to_status = 'delivered') d ON true
+        WHERE m.status = 'delivered' AND d.at >= $3 AND ($1::uuid IS NULL OR n.house_id = $1)
+        GROUP BY n.category_code
+        ORDER BY n.category_code`,
+      [houseId, bounds.monthStart, bounds.yearStart],
+    );
+    return { houseSlug, monthStart: bounds.monthStart, yearStart: bounds.yearStart, categories };
   }
 
   async historyOf(caller: AuthUser, id: string): Promise<StatusChange[]> {
