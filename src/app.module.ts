@@ -1,4 +1,5 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { RequestContextMiddleware } from './common/logging/request-context.middleware';
 import { LoggerModule } from 'nestjs-pino';
 import { loggingParams } from './common/logging/logging';
 import { APP_FILTER } from '@nestjs/core';
@@ -27,7 +28,11 @@ import { WorkerModule } from './worker.module';
 import { QueueDashboardModule } from './modules/queue-dashboard/queue-dashboard.module';
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestContextMiddleware).forRoutes('*path');
+  }
+
   static forRoot(config: AppConfig, options: { logDestination?: NodeJS.WritableStream } = {}): DynamicModule {
     return {
       module: AppModule,

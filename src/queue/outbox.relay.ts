@@ -18,6 +18,7 @@ interface OutboxRow {
   queue: QueueName;
   job_name: JobName;
   payload: unknown;
+  request_id: string | null;
   run_at: Date | null;
 }
 
@@ -65,7 +66,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async relayBatch(): Promise<number> {
     const outcome = await this.dataSource.transaction(async (manager) => {
       const rows: OutboxRow[] = await manager.query(
-        `SELECT id, queue, job_name, payload, run_at FROM outbox WHERE sent_at IS NULL
+        `SELECT id, queue, job_name, payload, run_at, request_id FROM outbox WHERE sent_at IS NULL
          ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [BATCH],
       );
@@ -103,7 +104,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         const opts = { ...jobOptions(request, tuning), jobId: row.id };
         // A job asked for later waits in BullMQ's delayed set; the delay counts from the service's clock.
         if (row.run_at) opts.delay = Math.max(0, row.run_at.getTime() - this.clock.now().getTime());
-        return { name: row.job_name, data: row.payload, opts };
+        // The request that caused it travels with the job (an id, never personal data).
+        const data = row.request_id ? { ...(row.payload as object), requestId: row.request_id } : row.payload;
+        return { name: row.job_name, data, opts };
       });
       await withTimeout(queue.addBulk(jobs), ADD_TIMEOUT_MS);
     }

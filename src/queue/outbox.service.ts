@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { currentRequestId } from '../common/logging/request-context';
 import { JOB_QUEUE, JobRequest } from './catalogue';
 
 export const OUTBOX_CHANNEL = 'inkind_outbox';
@@ -13,13 +14,14 @@ export class OutboxService {
   async add(manager: EntityManager, ...requests: JobRequest[]): Promise<void> {
     if (requests.length === 0) return;
     await manager.query(
-      `INSERT INTO outbox (queue, job_name, payload, run_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[])`,
+      `INSERT INTO outbox (queue, job_name, payload, run_at, request_id)
+       SELECT *, $5::text FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[])`,
       [
         requests.map((r) => JOB_QUEUE[r.name]),
         requests.map((r) => r.name),
         requests.map((r) => JSON.stringify(r.data)),
         requests.map((r) => r.runAt ?? null),
+        currentRequestId() ?? null,
       ],
     );
     // Delivered at commit, to every relay that listens: no waiting for the next poll.

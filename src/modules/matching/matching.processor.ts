@@ -7,6 +7,7 @@ import { OutboxService } from '../../queue/outbox.service';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MetricsService } from '../metrics/metrics.service';
+import { currentRequestId, requestIdOfJob, withRequestId } from '../../common/logging/request-context';
 
 /** Optimisations run one at a time per worker; the per-category lock keeps workers apart. */
 @Processor(QueueName.Matching, { concurrency: 2 })
@@ -23,7 +24,7 @@ export class MatchingProcessor extends WorkerHost {
   }
 
   process(job: Job): Promise<unknown> {
-    return this.metrics.timeJob(QueueName.Matching, job, () => this.handle(job));
+    return this.metrics.timeJob(QueueName.Matching, job, () => withRequestId(requestIdOfJob(job), () => this.handle(job)));
   }
 
   private async handle(job: Job): Promise<unknown> {
@@ -44,7 +45,8 @@ export class MatchingProcessor extends WorkerHost {
     const tuning = { matchingDebounceMs: this.config.MATCHING_DEBOUNCE_MS };
     for (const categoryCode of categories) {
       const request = { name: JobName.OptimiseCategory, data: { categoryCode } } as const;
-      await this.queue.add(request.name, request.data, jobOptions(request, tuning));
+      // Straight to the queue (a lost add is made good by the next sweep), with the sweep's id for tracing.
+      await this.queue.add(request.name, { ...request.data, requestId: currentRequestId() }, jobOptions(request, tuning));
     }
     return { categories: categories.length, outboxPruned };
   }

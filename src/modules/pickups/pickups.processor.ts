@@ -3,6 +3,7 @@ import { Job } from 'bullmq';
 import { JobName, JobPayloads, QueueName } from '../../queue/catalogue';
 import { PickupsService } from './pickups.service';
 import { MetricsService } from '../metrics/metrics.service';
+import { requestIdOfJob, withRequestId } from '../../common/logging/request-context';
 
 @Processor(QueueName.Pickups, { concurrency: 4 })
 export class PickupsProcessor extends WorkerHost {
@@ -14,7 +15,7 @@ export class PickupsProcessor extends WorkerHost {
   }
 
   process(job: Job): Promise<unknown> {
-    return this.metrics.timeJob(QueueName.Pickups, job, () => this.handle(job));
+    return this.metrics.timeJob(QueueName.Pickups, job, () => withRequestId(requestIdOfJob(job), () => this.handle(job)));
   }
 
   private async handle(job: Job): Promise<unknown> {
