@@ -8,6 +8,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { TimeModule } from './common/time/time.module';
+import { TranslationsModule } from './common/i18n/translations.module';
 import { databaseOptions } from './database/database-options';
 import { AuthModule } from './modules/auth/auth.module';
 import { CatalogModule } from './modules/catalog/catalog.module';
@@ -40,6 +41,7 @@ export class AppModule implements NestModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggingParams(config, options.logDestination)),
         TimeModule,
+        TranslationsModule,
         TypeOrmModule.forRoot({ ...databaseOptions(config.DATABASE_URL), autoLoadEntities: true, entities: [] }),
         RedisModule,
         QueueModule,

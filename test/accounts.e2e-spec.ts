@@ -127,6 +127,40 @@ describe('accounts and roles', () => {
     });
   });
 
+  describe('language and profile', () => {
+    const body = (extra: Record<string, unknown> = {}) => ({ email: uniqueEmail('lang'), password: PASSWORD, name: 'Lou', role: 'donor', ...extra });
+
+    it('takes the language chosen at registration, else the browser’s, else Dutch', async () => {
+      const chosen = await api.request('POST', '/api/auth/register', { body: body({ language: 'en' }), headers: { 'accept-language': 'fr-BE' } });
+      expect(chosen.body.language).toBe('en');
+      const browser = await api.request('POST', '/api/auth/register', { body: body(), headers: { 'accept-language': 'de-DE,fr-BE;q=0.8,nl;q=0.5' } });
+      expect(browser.body.language).toBe('fr');
+      const none = await api.post('/api/auth/register', body());
+      expect(none.body.language).toBe('nl');
+      expect((await api.post('/api/auth/register', body({ language: 'de' }))).status).toBe(400);
+    });
+
+    it('lets users change their own name, phone, town, vehicle and language with PATCH /api/me', async () => {
+      const volunteer = await register(api, 'volunteer');
+      const res = await api.patch('/api/me', { language: 'fr', vehicle: 'van', town: 'Namur', postcode: '5000' }, volunteer.token);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: volunteer.id, language: 'fr', vehicle: 'van', town: 'Namur', postcode: '5000', email: volunteer.email });
+      expect((await api.get('/api/me', volunteer.token)).body).toMatchObject({ language: 'fr', vehicle: 'van' });
+      // Fields left out stay as they were.
+      expect((await api.patch('/api/me', {}, volunteer.token)).body).toMatchObject({ language: 'fr', town: 'Namur' });
+    });
+
+    it('refuses a change of e-mail, role, house or erasure through PATCH /api/me, and changes nothing', async () => {
+      const donor = await register(api, 'donor');
+      for (const forbidden of [{ role: 'admin' }, { email: 'x@example.be' }, { houseSlug: 'hejmo' }, { erasedAt: null }, { id: donor.id }, { language: 'fr', role: 'admin' }]) {
+        const res = await api.patch('/api/me', forbidden, donor.token);
+        expect(res.status).toBe(400);
+        expect(res.body.message).toEqual([expect.stringMatching(/should not exist$/)]);
+      }
+      expect((await api.get('/api/me', donor.token)).body).toMatchObject({ role: 'donor', email: donor.email, houseSlug: null, language: 'nl' });
+    });
+  });
+
   describe('accounts created by the admin', () => {
     it('creates a coordinator bound to one house', async () => {
       const admin = await api.adminToken();

@@ -37,6 +37,7 @@ const ROUTES: Record<string, Route> = {
   'GET /health': { method: 'GET', path: () => '/health', expected: all(200) },
   'GET /metrics': { method: 'GET', path: () => '/metrics', expected: all(200) },
   'GET /api/me': { method: 'GET', path: () => '/api/me', expected: all(200, 401) },
+  'PATCH /api/me': { method: 'PATCH', path: () => '/api/me', body: () => ({ language: 'en' }), expected: all(200, 401) },
   'GET /api/me/export': { method: 'GET', path: () => '/api/me/export', expected: all(200, 401) },
   'DELETE /api/me': {
     method: 'DELETE',

@@ -149,6 +149,17 @@ export class AppConfig {
   @MinLength(16, { message: 'must be at least 16 characters long' })
   METRICS_TOKEN?: string;
 
+  /** The SMTP server notifications are e-mailed through (smtp:// or smtps://, user and password in the URL); unset: inbox only. */
+  @Transform(emptyToUndefined)
+  @ValidateIf((config: AppConfig) => config.SMTP_URL !== undefined)
+  @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** The sender of those e-mails. */
+  @IsString()
+  @MinLength(3)
+  MAIL_FROM = 'inkind – SOS Kinderdorpen <no-reply@inkind.invalid>';
+
   /** pino's level; `silent` turns the logs off. */
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';

@@ -25,6 +25,8 @@ export enum JobName {
   SendReminder = 'send-reminder',
   /** Some of a pickup's matches ended: cancel it when nothing is left to carry. */
   ReviewPickup = 'review-pickup',
+  /** E-mail one notification to its recipient, in their language (only when SMTP_URL is set). */
+  SendEmail = 'send-email',
   /** The repeatable check: unclaimed pickups close to their window, missed windows. */
   EscalatePickups = 'escalate-pickups',
 }
@@ -40,6 +42,7 @@ export interface JobPayloads {
   [JobName.SendReminder]: { pickupId: string; windowStart: string };
   [JobName.EscalatePickups]: Record<string, never>;
   [JobName.ReviewPickup]: { pickupId: string };
+  [JobName.SendEmail]: { notificationId: string };
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -52,6 +55,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.SendReminder]: QueueName.Pickups,
   [JobName.EscalatePickups]: QueueName.Pickups,
   [JobName.ReviewPickup]: QueueName.Pickups,
+  [JobName.SendEmail]: QueueName.Notifications,
 };
 
 /** A job asked for; `runAt` delays it (a reminder the evening before a pickup). */

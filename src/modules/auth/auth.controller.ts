@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
 import { AuthThrottlerGuard } from './auth-throttler.guard';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
@@ -19,8 +19,8 @@ export class AuthController {
   @SkipThrottle({ 'login-email': true })
   @ApiCreatedResponse({ type: UserResponseDto, description: 'A donor or volunteer account' })
   @ApiConflictResponse({ description: 'The e-mail address has an account already' })
-  async register(@Body() dto: RegisterDto): Promise<UserResponseDto> {
-    return toUserResponse(await this.auth.register(dto));
+  async register(@Body() dto: RegisterDto, @Headers('accept-language') acceptLanguage?: string): Promise<UserResponseDto> {
+    return toUserResponse(await this.auth.register(dto, acceptLanguage));
   }
 
   @Post('login')

@@ -19,8 +19,8 @@ export class AuthService implements OnApplicationBootstrap {
     }
   }
 
-  register(dto: RegisterDto): Promise<User> {
-    return this.users.register(dto);
+  register(dto: RegisterDto, acceptLanguage?: string): Promise<User> {
+    return this.users.register(dto, acceptLanguage);
   }
 
   async login(dto: LoginDto): Promise<{ accessToken: string; user: User }> {

@@ -27,7 +27,7 @@ export class TokenAuthenticator {
     }
     if (typeof payload.sub !== 'string') return undefined;
     const user = await this.users.findActive(payload.sub);
-    return user ? { id: user.id, role: user.role, houseId: user.houseId } : undefined;
+    return user ? { id: user.id, role: user.role, houseId: user.houseId, language: user.language } : undefined;
   }
 }
 

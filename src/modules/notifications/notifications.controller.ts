@@ -9,6 +9,7 @@ import { mapPage, Page, PageQueryDto } from '../../common/pagination/page';
 import { Clock } from '../../common/time/clock';
 import { NotificationResponseDto, toNotificationResponse } from './dto/notification-response.dto';
 import { NotificationsService } from './notifications.service';
+import { NotificationTexts } from './messages';
 
 class ListNotificationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only the unread ones' })
@@ -25,12 +26,13 @@ export class NotificationsController {
   constructor(
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
+    private readonly texts: NotificationTexts,
   ) {}
 
   @Get()
   @ApiPageResponse(NotificationResponseDto)
   async list(@CurrentUser() caller: AuthUser, @Query() query: ListNotificationsQueryDto): Promise<Page<NotificationResponseDto>> {
-    return mapPage(await this.notifications.list(caller, query), toNotificationResponse);
+    return mapPage(await this.notifications.list(caller, query), (n) => toNotificationResponse(this.texts, caller.language, n));
   }
 
   @Post(':id/read')
@@ -38,6 +40,6 @@ export class NotificationsController {
   @ApiOkResponse({ type: NotificationResponseDto })
   @ApiNotFoundResponse({ description: 'Unknown, or another person’s notification' })
   async read(@CurrentUser() caller: AuthUser, @Param('id', ParseUUIDPipe) id: string): Promise<NotificationResponseDto> {
-    return toNotificationResponse(await this.notifications.markRead(caller, id, this.clock.now()));
+    return toNotificationResponse(this.texts, caller.language, await this.notifications.markRead(caller, id, this.clock.now()));
   }
 }

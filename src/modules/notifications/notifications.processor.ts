@@ -2,6 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { JobName, JobPayloads, QueueName } from '../../queue/catalogue';
 import { NotificationsService } from './notifications.service';
+import { Mailer } from './mailer';
 import { MetricsService } from '../metrics/metrics.service';
 import { requestIdOfJob, withRequestId } from '../../common/logging/request-context';
 
@@ -10,6 +11,7 @@ export class NotificationsProcessor extends WorkerHost {
   constructor(
     private readonly metrics: MetricsService,
     private readonly notifications: NotificationsService,
+    private readonly mailer: Mailer,
   ) {
     super();
   }
@@ -22,6 +24,8 @@ export class NotificationsProcessor extends WorkerHost {
     switch (job.name as JobName) {
       case JobName.NotifyMatchAccepted:
         return this.notifications.notifyMatchAccepted((job.data as JobPayloads[JobName.NotifyMatchAccepted]).matchId);
+      case JobName.SendEmail:
+        return this.mailer.send((job.data as JobPayloads[JobName.SendEmail]).notificationId);
       default:
         throw new Error(`unknown job ${job.name} on ${QueueName.Notifications}`);
     }

@@ -5,6 +5,9 @@ import { AuthUser } from '../../common/auth/auth-user';
 import { notFound } from '../../common/errors/domain-error';
 import { Page, paginate, PageQueryDto } from '../../common/pagination/page';
 import { Notification, NotificationKind } from './entities/notification.entity';
+import { AppConfig } from '../../config/app-config';
+import { JobName } from '../../queue/catalogue';
+import { OutboxService } from '../../queue/outbox.service';
 
 /**
  * The inbox of every user. Each notification has a key naming its effect (kind, object,
@@ -15,7 +18,17 @@ export class NotificationsService {
   constructor(
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+    private readonly config: AppConfig,
   ) {}
+
+  /** With SMTP_URL set, each new notification is also e-mailed, by a job asked for in the same transaction. */
+  private async emailed(manager: EntityManager, rows: Array<{ id: string }>): Promise<number> {
+    if (this.config.SMTP_URL !== undefined && rows.length > 0) {
+      await this.outbox.add(manager, ...rows.map((row) => ({ name: JobName.SendEmail, data: { notificationId: row.id } }) as const));
+    }
+    return rows.length;
+  }
 
   /** Inserts one notification per recipient, in the given order; a key seen before is skipped. */
   async notify(
@@ -27,7 +40,7 @@ export class NotificationsService {
     distances?: number[],
   ): Promise<number> {
     if (userIds.length === 0) return 0;
-    const rows: unknown[] = await manager.query(
+    const rows: Array<{ id: string }> = await manager.query(
       `INSERT INTO notifications (user_id, kind, data, dedup_key)
        SELECT r.user_id, $2, $3::jsonb || jsonb_strip_nulls(jsonb_build_object('distanceKm', r.km)), r.dedup_key
          FROM unnest($1::uuid[], $4::text[], $5::float8[]) WITH ORDINALITY AS r(user_id, dedup_key, km, position)
@@ -37,13 +50,13 @@ export class NotificationsService {
        RETURNING id`,
       [userIds, kind, JSON.stringify(data), userIds.map(key), distances ?? userIds.map(() => null)],
     );
-    return rows.length;
+    return this.emailed(manager, rows);
   }
 
   /** Tells the coordinators of each match's house about a new proposal. */
   async notifyNewProposals(manager: EntityManager, matchIds: string[]): Promise<number> {
     if (matchIds.length === 0) return 0;
-    const rows: unknown[] = await manager.query(
+    const rows: Array<{ id: string }> = await manager.query(
       `INSERT INTO notifications (user_id, kind, data, dedup_key)
        SELECT u.id, 'match-proposed',
               jsonb_build_object('matchId', m.id, 'offerId', o.id, 'needId', n.id, 'houseSlug', h.slug,
@@ -60,12 +73,16 @@ export class NotificationsService {
        RETURNING id`,
       [matchIds],
     );
-    return rows.length;
+    return this.emailed(manager, rows);
   }
 
   /** Thanks the donor when a house accepts their goods. */
-  async notifyMatchAccepted(matchId: string): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query(
+  notifyMatchAccepted(matchId: string): Promise<number> {
+    return this.dataSource.transaction((manager) => this.insertMatchAccepted(manager, matchId));
+  }
+
+  private async insertMatchAccepted(manager: EntityManager, matchId: string): Promise<number> {
+    const rows: Array<{ id: string }> = await manager.query(
       `INSERT INTO notifications (user_id, kind, data, dedup_key)
        SELECT o.donor_id, 'match-accepted',
               jsonb_build_object('matchId', m.id, 'offerId', o.id, 'houseSlug', h.slug, 'houseName', h.name,
@@ -81,7 +98,7 @@ export class NotificationsService {
        RETURNING id`,
       [matchId],
     );
-    return rows.length;
+    return this.emailed(manager, rows);
   }
 
   list(caller: AuthUser, page: PageQueryDto & { unread?: boolean }): Promise<Page<Notification>> {

@@ -7,9 +7,10 @@ import { PickupView } from './pickups.service';
  * changes. Times are written as UTC instants (…Z), which every client reads without a VTIMEZONE
  * block, and the calendar says it is meant for Brussels (X-WR-TIMEZONE) for display. (Given a
  * timezone and plain Dates, ical-generator labels UTC clock times as local ones: an hour off.)
+ * Texts come in the volunteer's language through `t`.
  */
-export function pickupsCalendar(pickups: PickupView[], now: Date): string {
-  const calendar = icalGenerator({ name: 'inkind – ophalingen / enlèvements / pickups', method: ICalCalendarMethod.PUBLISH });
+export function pickupsCalendar(pickups: PickupView[], now: Date, t: (key: 'name' | 'summary' | 'delivered' | 'phone', args?: Record<string, unknown>) => string): string {
+  const calendar = icalGenerator({ name: t('name'), method: ICalCalendarMethod.PUBLISH });
   calendar.x([{ key: 'X-WR-TIMEZONE', value: BRUSSELS }]);
   for (const pickup of pickups) {
     if (!pickup.windowStart || !pickup.windowEnd) continue;
@@ -21,8 +22,8 @@ export function pickupsCalendar(pickups: PickupView[], now: Date): string {
       start: pickup.windowStart,
       end: pickup.windowEnd,
       stamp: now,
-      summary: `${pickup.status === 'delivered' ? '✓ ' : ''}${pickup.offerTitle} → ${pickup.houseName}`,
-      description: [items, upcoming && pickup.phone ? `Tel. ${pickup.phone}` : undefined].filter(Boolean).join('\n'),
+      summary: t(pickup.status === 'delivered' ? 'delivered' : 'summary', { offerTitle: pickup.offerTitle, houseName: pickup.houseName }),
+      description: [items, upcoming && pickup.phone ? t('phone', { phone: pickup.phone }) : undefined].filter(Boolean).join('\n'),
       location: [upcoming ? pickup.street : undefined, `${pickup.postcode} ${pickup.town}`].filter(Boolean).join(', '),
     });
   }

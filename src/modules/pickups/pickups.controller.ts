@@ -17,6 +17,7 @@ import { Page, PageQueryDto } from '../../common/pagination/page';
 import { Clock } from '../../common/time/clock';
 import { StatusChangeResponseDto, toStatusChangeResponse } from '../history/dto/status-change-response.dto';
 import { pickupsCalendar } from './calendar';
+import { NotificationTexts } from '../notifications/messages';
 import { CalendarLinkDto, CalendarQueryDto, CancelPickupDto, FailedPickupDto, ListPickupsQueryDto, PickupResponseDto } from './dto/pickup.dto';
 import { toPickupResponse } from './pickup-response';
 import { PickupsService, PickupView } from './pickups.service';
@@ -28,6 +29,7 @@ export class PickupsController {
   constructor(
     private readonly pickups: PickupsService,
     private readonly clock: Clock,
+    private readonly texts: NotificationTexts,
   ) {}
 
   @Get()
@@ -53,8 +55,8 @@ export class PickupsController {
     @Query() query: CalendarQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const volunteerId = await this.pickups.calendarOwner(caller, query.key);
-    const feed = pickupsCalendar(await this.pickups.calendarOf(volunteerId), this.clock.now());
+    const owner = await this.pickups.calendarOwner(caller, query.key);
+    const feed = pickupsCalendar(await this.pickups.calendarOf(owner.id), this.clock.now(), (key, args) => this.texts.t(`calendar.${key}`, owner.language, args));
     // Set here, not with @Header: an error answer must stay JSON.
     void reply.header('content-type', 'text/calendar; charset=utf-8');
     return feed;

@@ -29,6 +29,7 @@ import {
 } from './pickups.errors';
 import { calendarKey, calendarKeyOwner } from './calendar-key';
 import { chooseWindow, DEFAULT_RECEIVING_HOURS, Interval, mergeTouching, ReceivingHours, reminderAt } from './scheduling';
+import { Language } from '../../common/i18n/languages';
 
 export interface PickupView {
   id: string;
@@ -440,17 +441,18 @@ export class PickupsService {
   }
 
   /** Whose calendar: the volunteer of the bearer token, or of a calendar key (an active volunteer). */
-  async calendarOwner(caller: AuthUser | undefined, key: string | undefined): Promise<string> {
+  /** The volunteer whose feed this is, and the language they read it in. */
+  async calendarOwner(caller: AuthUser | undefined, key: string | undefined): Promise<{ id: string; language: Language }> {
     if (caller) {
       if (caller.role !== 'volunteer') throw new ForbiddenException('This action is for volunteer accounts');
-      return caller.id;
+      return { id: caller.id, language: caller.language };
     }
     const owner = key ? calendarKeyOwner(this.config.jwtSecret, key) : null;
     const [user] = owner
-      ? await this.dataSource.query(`SELECT id FROM users WHERE id = $1 AND role = 'volunteer' AND erased_at IS NULL`, [owner])
+      ? await this.dataSource.query(`SELECT id, language FROM users WHERE id = $1 AND role = 'volunteer' AND erased_at IS NULL`, [owner])
       : [];
     if (!user) throw new UnauthorizedException('A bearer token or a calendar key is required');
-    return user.id;
+    return { id: user.id, language: user.language };
   }
 
   // ---- helpers -----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { StatusChangeResponseDto, toStatusChangeResponse } from '../history/dto/status-change-response.dto';
 import { NotificationResponseDto, toNotificationResponse } from '../notifications/dto/notification-response.dto';
+import { NotificationTexts } from '../notifications/messages';
 import { OfferResponseDto, toOfferResponse } from '../offers/dto/offer-response.dto';
 import { toUserResponse, UserResponseDto } from '../users/dto/user-response.dto';
 import { PrivacyService } from './privacy.service';
@@ -31,7 +32,10 @@ class PersonalDataExportDto {
 @ApiBearerAuth()
 @Controller('api/me')
 export class PrivacyController {
-  constructor(private readonly privacy: PrivacyService) {}
+  constructor(
+    private readonly privacy: PrivacyService,
+    private readonly texts: NotificationTexts,
+  ) {}
 
   @Get('export')
   @ApiOkResponse({ type: PersonalDataExportDto, description: 'All personal data and records of the caller' })
@@ -44,7 +48,7 @@ export class PrivacyController {
         ...toOfferResponse(offer, { withAddress: true }),
         history: history.map(toStatusChangeResponse),
       })),
-      notifications: data.notifications.map(toNotificationResponse),
+      notifications: data.notifications.map((n) => toNotificationResponse(this.texts, caller.language, n)),
     };
   }
 

@@ -63,6 +63,6 @@ export class PrivacyService {
     const target = await this.users.findActive(userId);
     if (!target) throw notFound('User');
     if (target.role === 'admin') throw forbidden('An admin account cannot be erased this way', 'ADMIN_NOT_ERASABLE');
-    await this.erase(admin, { id: target.id, role: target.role, houseId: target.houseId });
+    await this.erase(admin, { id: target.id, role: target.role, houseId: target.houseId, language: target.language });
   }
 }

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { CreateUserDto } from './dto/create-user.dto';
+import { UpdateProfileDto } from './dto/register.dto';
 import { toUserResponse, UserResponseDto } from './dto/user-response.dto';
 import { User } from './entities/user.entity';
 import { UsersService } from './users.service';
@@ -17,6 +18,12 @@ export class UsersController {
   @ApiOkResponse({ type: UserResponseDto })
   async me(@CurrentUser() caller: AuthUser): Promise<UserResponseDto> {
     return toUserResponse((await this.users.findActive(caller.id)) as User);
+  }
+
+  @Patch('me')
+  @ApiOkResponse({ type: UserResponseDto, description: 'Name, phone, postcode, town, vehicle and language; e-mail, role and house are not the caller’s to change' })
+  async updateMe(@CurrentUser() caller: AuthUser, @Body() dto: UpdateProfileDto): Promise<UserResponseDto> {
+    return toUserResponse(await this.users.updateProfile(caller.id, dto));
   }
 
   @Post('users')

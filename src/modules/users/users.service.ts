@@ -4,7 +4,8 @@ import { EntityManager, IsNull, Repository } from 'typeorm';
 import { isPgError } from '../../database/prepare-database';
 import { HousesService } from '../houses/houses.service';
 import { CreateUserDto } from './dto/create-user.dto';
-import { RegisterDto } from './dto/register.dto';
+import { RegisterDto, UpdateProfileDto } from './dto/register.dto';
+import { DEFAULT_LANGUAGE, languageFromAcceptLanguage } from '../../common/i18n/languages';
 import { User } from './entities/user.entity';
 import { hashPassword, verifyPassword } from './password-hasher';
 import { emailTaken, houseOnlyForCoordinators, passwordIsEmail, unknownHouse } from './users.errors';
@@ -18,8 +19,16 @@ export class UsersService {
     private readonly houses: HousesService,
   ) {}
 
-  register(dto: RegisterDto): Promise<User> {
-    return this.create({ ...dto, houseId: null });
+  /** A new donor or volunteer; without a chosen language, the browser's (Accept-Language), else Dutch. */
+  register(dto: RegisterDto, acceptLanguage?: string): Promise<User> {
+    return this.create({ ...dto, language: dto.language ?? languageFromAcceptLanguage(acceptLanguage) ?? DEFAULT_LANGUAGE, houseId: null });
+  }
+
+  /** Changes the caller's own profile; fields left out stay as they are. */
+  async updateProfile(id: string, dto: UpdateProfileDto): Promise<User> {
+    const changes = Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined));
+    if (Object.keys(changes).length > 0) await this.users.update({ id, erasedAt: IsNull() }, changes);
+    return (await this.findActive(id)) as User;
   }
 
   async createByAdmin(dto: CreateUserDto): Promise<User> {

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { IsBelgianPostcode, IsText, Trim } from '../../../common/validation/decorators';
 import { SELF_REGISTERED_ROLES, VEHICLES, Vehicle } from '../entities/user.entity';
+import { Language, LANGUAGES } from '../../../common/i18n/languages';
 
 export const normaliseEmail = () => Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value));
 
@@ -41,6 +42,19 @@ export class ProfileFieldsDto {
   @IsOptional()
   @IsIn(VEHICLES)
   vehicle?: Vehicle;
+
+  @ApiPropertyOptional({ enum: LANGUAGES, description: 'For notifications, e-mails and the calendar; by default from Accept-Language, else nl' })
+  @IsOptional()
+  @IsIn(LANGUAGES)
+  language?: Language;
+}
+
+/** What a user may change of their own profile (e-mail, role and house are not among it). */
+export class UpdateProfileDto extends ProfileFieldsDto {
+  @ApiPropertyOptional({ example: 'An Peeters' })
+  @IsOptional()
+  @IsText(1, 100)
+  name?: string;
 }
 
 export class RegisterDto extends ProfileFieldsDto {

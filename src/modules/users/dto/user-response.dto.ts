@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { Language, LANGUAGES } from '../../../common/i18n/languages';
 import { Role, ROLES, User, Vehicle, VEHICLES } from '../entities/user.entity';
 
 export class UserResponseDto {
@@ -29,6 +30,9 @@ export class UserResponseDto {
   @ApiProperty({ enum: VEHICLES })
   vehicle: Vehicle;
 
+  @ApiProperty({ enum: LANGUAGES })
+  language: Language;
+
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 }
@@ -44,6 +48,7 @@ export function toUserResponse(user: User): UserResponseDto {
     postcode: user.postcode,
     town: user.town,
     vehicle: user.vehicle,
+    language: user.language,
     createdAt: user.createdAt.toISOString(),
   };
 }

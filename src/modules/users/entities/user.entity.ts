@@ -1,3 +1,4 @@
+import { Language } from '../../../common/i18n/languages';
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { House } from '../../houses/entities/house.entity';
 
@@ -42,6 +43,10 @@ export class User {
 
   @Column({ type: 'text', default: 'none' })
   vehicle: Vehicle;
+
+  /** The language of the notifications, e-mails and calendar this user receives. */
+  @Column({ type: 'text', default: 'nl' })
+  language: Language;
 
   @Column({ name: 'erased_at', type: 'timestamptz', nullable: true })
   erasedAt: Date | null;

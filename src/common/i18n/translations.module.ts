@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { I18nModule } from 'nestjs-i18n';
+import { join } from 'node:path';
+import { DEFAULT_LANGUAGE } from './languages';
+
+/** src/i18n/<language>/<namespace>.json; copied beside the compiled code by nest-cli.json's assets. */
+export const TRANSLATIONS_PATH = join(__dirname, '..', '..', 'i18n');
+
+/**
+ * `{name}` replaced by the argument of that name, in one pass. Text that users wrote (an
+ * offer's title) is an argument: it must never be read as a nested `$t(…)` key, so that
+ * sequence is broken by an invisible joiner.
+ */
+export function formatTranslation(template: string, ...args: Array<string | Record<string, string>>): string {
+  const values = (args.find((arg) => typeof arg === 'object') ?? {}) as Record<string, unknown>;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(values, name) && values[name] !== undefined && values[name] !== null
+      ? String(values[name]).replace(/\$t\(/g, '$\u2060t(')
+      : whole,
+  );
+}
+
+/**
+ * nestjs-i18n as the store of every text the service writes for people (notifications,
+ * e-mails, calendar, validation messages). The language is always chosen by the code that
+ * writes (the recipient's profile, or the caller's), so no per-request resolver or
+ * middleware runs: the hot routes pay nothing for it.
+ */
+@Module({
+  imports: [
+    I18nModule.forRoot({
+      fallbackLanguage: DEFAULT_LANGUAGE,
+      loaderOptions: { path: TRANSLATIONS_PATH, watch: false },
+      formatter: formatTranslation,
+      disableMiddleware: true,
+      skipAsyncHook: true,
+      logging: false,
+    }),
+  ],
+})
+export class TranslationsModule {}

@@ -1,0 +1,60 @@
+import { Test } from '@nestjs/testing';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LANGUAGES } from '../common/i18n/languages';
+import { formatTranslation, TranslationsModule } from '../common/i18n/translations.module';
+import { NOTIFICATION_KINDS } from '../modules/notifications/entities/notification.entity';
+import { NotificationTexts } from '../modules/notifications/messages';
+
+const catalogue = (language: string, namespace: string): Record<string, string> =>
+  JSON.parse(readFileSync(join(__dirname, language, `${namespace}.json`), 'utf8'));
+const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('translations (src/i18n)', () => {
+  const namespaces = readdirSync(join(__dirname, 'nl')).map((file) => file.replace(/\.json$/, ''));
+
+  it('has the same files in every language', () => {
+    for (const language of LANGUAGES) expect(readdirSync(join(__dirname, language)).sort()).toEqual(readdirSync(join(__dirname, 'nl')).sort());
+    expect(namespaces).toEqual(expect.arrayContaining(['notifications', 'subjects', 'calendar', 'email', 'validation']));
+  });
+
+  it.each(namespaces)('%s: every key exists in nl, fr and en, with a text and the same placeholders', (namespace) => {
+    const [nl, fr, en] = LANGUAGES.map((language) => catalogue(language, namespace));
+    expect(Object.keys(fr).sort()).toEqual(Object.keys(nl).sort());
+    expect(Object.keys(en).sort()).toEqual(Object.keys(nl).sort());
+    for (const key of Object.keys(nl)) {
+      for (const texts of [nl, fr, en]) expect(texts[key].trim().length).toBeGreaterThan(0);
+      expect(placeholders(fr[key])).toEqual(placeholders(nl[key]));
+      expect(placeholders(en[key])).toEqual(placeholders(nl[key]));
+    }
+  });
+
+  it('has a text and an e-mail subject for every kind of notification', () => {
+    for (const language of LANGUAGES) {
+      expect(Object.keys(catalogue(language, 'notifications')).sort()).toEqual([...NOTIFICATION_KINDS].sort());
+      expect(Object.keys(catalogue(language, 'subjects')).sort()).toEqual([...NOTIFICATION_KINDS].sort());
+    }
+  });
+
+  it('renders a notification in each language through nestjs-i18n, with the window in Brussels time', async () => {
+    const module = await Test.createTestingModule({ imports: [TranslationsModule], providers: [NotificationTexts] }).compile();
+    const texts = module.get(NotificationTexts);
+    const data = { offerTitle: 'Lit superposé', houseName: 'Hejmo', windowStart: '2026-12-01T13:00:00Z', windowEnd: '2026-12-01T16:00:00Z' };
+    expect(texts.text('pickup-scheduled', data, 'fr')).toBe('Enlèvement de « Lit superposé » pour Hejmo : mardi 1 décembre 14:00–17:00.');
+    expect(texts.text('pickup-scheduled', data, 'nl')).toBe('Ophaling van "Lit superposé" voor Hejmo: dinsdag 1 december 14:00–17:00.');
+    expect(texts.all('pickup-delivered', data).en).toBe('"Lit superposé" has arrived at Hejmo. Thank you so much!');
+    expect(texts.subject('pickup-available', { town: 'Gent' }, 'nl')).toBe('Nieuwe ophaling in Gent');
+    await module.close();
+  });
+});
+
+describe('formatTranslation', () => {
+  it('fills each {name} once and leaves unknown ones', () => {
+    expect(formatTranslation('{a} and {b} and {a}', { a: '1', b: '{a}' })).toBe('1 and {a} and 1');
+    expect(formatTranslation('{missing}', {})).toBe('{missing}');
+  });
+
+  it('never lets a user’s text name a nested translation', () => {
+    expect(formatTranslation('«{title}»', { title: '$t(calendar.name)' })).not.toContain('$t(');
+  });
+});
