@@ -9,6 +9,7 @@ import { requestIdOf } from './common/logging/logging';
 import { MetricsService } from './modules/metrics/metrics.service';
 import { AppConfig } from './config/app-config';
 import { createValidationPipe } from './common/validation/validation';
+import { registerWebPages, relaxCspForTools, STRICT_CSP } from './web/web-pages';
 import { QueueDashboardAccess } from './modules/queue-dashboard/queue-dashboard.access';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
@@ -39,17 +40,10 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   fastify.addHook('onRequest', async (request, reply) => {
     if (dashboard.applies(request.url)) await dashboard.check(request, reply);
   });
-  // Security headers; the CSP lets Swagger UI run its own inline styles and scripts.
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: [`'self'`],
-        styleSrc: [`'self'`, `'unsafe-inline'`],
-        imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
-        scriptSrc: [`'self'`, `https: 'unsafe-inline'`],
-      },
-    },
-  });
+  // Security headers: a strict CSP for the web pages and the API; Swagger UI and the queue dashboard get their inline scripts.
+  relaxCspForTools(app);
+  await app.register(helmet, { contentSecurityPolicy: { directives: STRICT_CSP } });
+  await registerWebPages(app);
   const metrics = app.get(MetricsService);
   app
     .getHttpAdapter()
