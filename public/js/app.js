@@ -62,7 +62,9 @@ export async function render() {
   view.replaceChildren(content);
   view.removeAttribute('aria-busy');
   document.title = `${document.getElementById('page-title')?.textContent ?? ''} · inkind`;
-  if (!render.keepFocus) document.getElementById('page-title')?.focus({ preventScroll: false });
+  // After a navigation inside the app, screen readers start at the new heading; on the first
+  // load the browser's own order holds, with the skip link first.
+  if (!render.keepFocus && document.body.dataset.ready === 'true') document.getElementById('page-title')?.focus();
   render.keepFocus = false;
 }
 
@@ -106,6 +108,11 @@ async function start() {
     await render();
   });
   document.getElementById('lang-form').addEventListener('submit', (event) => event.preventDefault());
+  // "#main" would be taken for a route: the skip link moves the focus itself.
+  document.getElementById('skip-link').addEventListener('click', (event) => {
+    event.preventDefault();
+    document.getElementById('main').focus();
+  });
   await loadReference();
   window.addEventListener('hashchange', () => void render());
   await render();
