@@ -96,7 +96,7 @@ interface Reply {
   ms: number;
 }
 
-function request(port: number, method: string, path: string, body?: unknown, token?: string, timeoutMs = 15_000): Promise<Reply> {
+export function request(port: number, method: string, path: string, body?: unknown, token?: string, timeoutMs = 15_000): Promise<Reply> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (payload !== undefined) {
@@ -167,7 +167,7 @@ function freePort(): Promise<number> {
 
 // ---------------------------------------------------------------- the app
 
-interface RunningApp {
+export interface RunningApp {
   child: ChildProcess;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   logLines: string[];
@@ -197,7 +197,7 @@ function startApp(repo: string, env: NodeJS.ProcessEnv, logFile: string): Runnin
   return { child, exited, logLines };
 }
 
-async function stopApp(app: RunningApp): Promise<E2eResult['shutdown']> {
+export async function stopApp(app: RunningApp): Promise<E2eResult['shutdown']> {
   const t0 = performance.now();
   const how = (done: { code: number | null; signal: NodeJS.Signals | null }) => (done.signal ? `by ${done.signal}` : `code ${done.code}`);
   if (app.child.exitCode !== null || app.child.signalCode !== null) {
@@ -237,13 +237,13 @@ async function adminQuery<T = any>(sql: string, database = 'postgres'): Promise<
   }
 }
 
-async function dropDatabase(name: string): Promise<void> {
+export async function dropDatabase(name: string): Promise<void> {
   if (!/^inkind_bench_[a-f0-9]+$/.test(name)) throw new Error(`refusing to drop ${name}`);
   await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 }
 
 /** The optimise-category jobs that BullMQ still keeps (completed and failed), added since `since`. */
-async function jobTimings(redisUrl: string, prefix: string, since: number): Promise<E2eResult['jobs']> {
+export async function jobTimings(redisUrl: string, prefix: string, since: number): Promise<E2eResult['jobs']> {
   const url = new URL(redisUrl);
   const queue = new Queue('matching', {
     prefix,
@@ -270,7 +270,7 @@ async function jobTimings(redisUrl: string, prefix: string, since: number): Prom
 }
 
 /** Removes this run's BullMQ keys (and only them: the prefix is unique to the run). */
-async function dropQueueKeys(redisUrl: string, prefix: string): Promise<number> {
+export async function dropQueueKeys(redisUrl: string, prefix: string): Promise<number> {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3_000 });
   await redis.connect();
   let removed = 0;
