@@ -147,6 +147,29 @@ describe('bad input', () => {
     await expectRefused(() => api.post(`/api/needs/${randomUUID()}/cancel`, {}, coord.token), 404);
   });
 
+  it('writes its messages in the language the client asks for, else in the caller’s', async () => {
+    const bad = offerBody({ quantity: 0, condition: 'broken', pickupAddress: { street: 'Kerkstraat 1', postcode: '0999', town: 'Gent' }, colour: 'red' });
+    const fr = await api.request('POST', '/api/offers', { token: donor.token, body: bad, headers: { 'accept-language': 'fr-BE,fr;q=0.9' } });
+    expect(fr.status).toBe(400);
+    expect(fr.body.message).toEqual(
+      expect.arrayContaining([
+        'quantity ne peut pas être inférieur à 1',
+        'condition doit être l’une de ces valeurs : new, good, fair',
+        'pickupAddress.postcode doit être un code postal belge : 4 chiffres de 1000 à 9999',
+        'colour n’est pas admis ici',
+      ]),
+    );
+    // A Dutch-speaking donor whose client names no language of ours reads Dutch.
+    const dutch = await register(api, 'donor', { language: 'nl' });
+    const nl = await api.request('POST', '/api/offers', { token: dutch.token, body: bad, headers: { 'accept-language': 'de-DE' } });
+    expect(nl.body.message).toEqual(expect.arrayContaining(['quantity mag niet kleiner zijn dan 1', 'pickupAddress.postcode moet een Belgische postcode zijn: 4 cijfers van 1000 tot 9999']));
+    const id = await api.request('GET', '/api/offers/not-a-uuid', { token: dutch.token, headers: { 'accept-language': '' } });
+    expect(id.body).toEqual({ statusCode: 400, message: 'Ongeldige id in het adres (een UUID verwacht)', error: 'Bad Request' });
+    // Anonymous, without Accept-Language: Dutch, the default.
+    const anonymous = await api.request('POST', '/api/auth/register', { body: { email: 'x' }, headers: { 'accept-language': '' } });
+    expect(anonymous.body.message).toContain('email moet een e-mailadres zijn');
+  });
+
   it('answers an unknown route with 404 and a wrong method with 404', async () => {
     await expectRefused(() => api.get('/api/nothing-here'), 404);
     await expectRefused(() => api.request('PUT', '/api/houses'), 404);

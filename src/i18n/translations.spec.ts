@@ -58,3 +58,40 @@ describe('formatTranslation', () => {
     expect(formatTranslation('«{title}»', { title: '$t(calendar.name)' })).not.toContain('$t(');
   });
 });
+
+describe('validation messages', () => {
+  it('has a translation for every rule of every DTO of the API', async () => {
+    const { readdirSync: list } = await import('node:fs');
+    const modules = join(__dirname, '..', 'modules');
+    const classes: Array<new () => object> = [];
+    for (const module of list(modules)) {
+      const dtoDir = join(modules, module, 'dto');
+      let files: string[] = [];
+      try {
+        files = list(dtoDir).filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'));
+      } catch {
+        continue;
+      }
+      for (const file of files) {
+        const exported = (await import(join(dtoDir, file))) as Record<string, unknown>;
+        classes.push(...Object.values(exported).filter((value): value is new () => object => typeof value === 'function'));
+      }
+    }
+    expect(classes.length).toBeGreaterThan(20);
+    const { getMetadataStorage } = await import('class-validator');
+    const keys = new Set<string>();
+    for (const cls of classes) {
+      for (const m of getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false)) {
+        const context = (m.context as { i18n?: string } | undefined)?.i18n;
+        if (m.type === 'customValidation') keys.add(context ?? (m.name as string));
+        if (m.type === 'nestedValidation' || m.type === 'isDefined') keys.add(context ?? m.type);
+      }
+    }
+    expect(keys.size).toBeGreaterThan(15);
+    for (const language of LANGUAGES) {
+      const texts = catalogue(language, 'validation');
+      expect([...keys].filter((key) => texts[key] === undefined)).toEqual([]);
+      for (const always of ['whitelistValidation', 'unknownValue', 'uuidParameter']) expect(texts[always]).toBeDefined();
+    }
+  });
+});

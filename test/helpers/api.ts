@@ -15,7 +15,8 @@ export class Api {
   constructor(private readonly app: NestFastifyApplication) {}
 
   async request<T = any>(method: Method, url: string, options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Response<T>> {
-    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    // English answers unless a test asks for another language (validation messages follow Accept-Language).
+    const headers: Record<string, string> = { 'accept-language': 'en', ...(options.headers ?? {}) };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let payload: string | undefined;
     if (options.raw !== undefined) {

@@ -1,7 +1,9 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
 import { QueryFailedError } from 'typeorm';
+import { I18nContext } from 'nestjs-i18n';
 import { DomainError, ErrorKind } from './domain-error';
+import { ValidationFailedException, ValidationIssue } from '../validation/validation';
 
 const STATUS_OF_KIND: Record<ErrorKind, HttpStatus> = {
   'bad-request': HttpStatus.BAD_REQUEST,
@@ -54,11 +56,27 @@ export class AllExceptionsFilter implements ExceptionFilter {
       void reply.status(exception.getStatus()).send(exception.getResponse());
       return;
     }
-    const body = this.toBody(exception);
+    const body = this.inLanguage(exception, host) ?? this.toBody(exception);
     if (body.statusCode >= 500) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
     void reply.status(body.statusCode).send(body);
+  }
+
+  /** A refused body, or a malformed id in the path, answered in the request's language (see RequestLanguageResolver). */
+  private inLanguage(exception: unknown, host: ArgumentsHost): ErrorBody | undefined {
+    const i18n = I18nContext.current(host);
+    if (!i18n) return undefined;
+    let issues: Array<Pick<ValidationIssue, 'key' | 'args'>>;
+    if (exception instanceof ValidationFailedException) {
+      issues = exception.issues;
+    } else if (exception instanceof BadRequestException && exception.message === 'Validation failed (uuid is expected)') {
+      issues = [{ key: 'uuidParameter', args: {} }];
+    } else {
+      return undefined;
+    }
+    const message = issues.map((issue) => i18n.t(`validation.${issue.key}`, { args: issue.args, defaultValue: issue.key }) as string);
+    return { statusCode: 400, message: exception instanceof ValidationFailedException ? message : message[0], error: 'Bad Request' };
   }
 
   toBody(exception: unknown): ErrorBody {

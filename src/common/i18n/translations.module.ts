@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { I18nModule } from 'nestjs-i18n';
 import { join } from 'node:path';
 import { DEFAULT_LANGUAGE } from './languages';
+import { RequestLanguageResolver } from './request-language.resolver';
 
 /** src/i18n/<language>/<namespace>.json; copied beside the compiled code by nest-cli.json's assets. */
 export const TRANSLATIONS_PATH = join(__dirname, '..', '..', 'i18n');
@@ -22,9 +23,10 @@ export function formatTranslation(template: string, ...args: Array<string | Reco
 
 /**
  * nestjs-i18n as the store of every text the service writes for people (notifications,
- * e-mails, calendar, validation messages). The language is always chosen by the code that
- * writes (the recipient's profile, or the caller's), so no per-request resolver or
- * middleware runs: the hot routes pay nothing for it.
+ * e-mails, calendar, validation messages). Notifications, e-mails and the calendar are
+ * written in their recipient's language (profile); an answer's texts (validation messages)
+ * in the request's (RequestLanguageResolver, in nestjs-i18n's interceptor). No middleware
+ * and no async hook: the language is read from the request object, at little cost per request.
  */
 @Module({
   imports: [
@@ -32,6 +34,7 @@ export function formatTranslation(template: string, ...args: Array<string | Reco
       fallbackLanguage: DEFAULT_LANGUAGE,
       loaderOptions: { path: TRANSLATIONS_PATH, watch: false },
       formatter: formatTranslation,
+      resolvers: [RequestLanguageResolver],
       disableMiddleware: true,
       skipAsyncHook: true,
       logging: false,

@@ -19,7 +19,7 @@ export const IsBelgianPostcode = () =>
   applyDecorators(
     Trim(),
     IsString(),
-    Matches(/^[1-9][0-9]{3}$/, { message: '$property must be a Belgian postcode: 4 digits from 1000 to 9999' }),
+    Matches(/^[1-9][0-9]{3}$/, { message: '$property must be a Belgian postcode: 4 digits from 1000 to 9999', context: { i18n: 'postcode' } }),
   );
 
 /** A required line of text with its bounds, trimmed; control characters are refused. */
@@ -30,7 +30,7 @@ export const IsText = (min: number, max: number) =>
     MinLength(min),
     MaxLength(max),
     // eslint-disable-next-line no-control-regex
-    Matches(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/u, { message: '$property must not contain control characters' }),
+    Matches(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/u, { message: '$property must not contain control characters', context: { i18n: 'controlCharacters' } }),
   );
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -39,8 +39,8 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}
 export const IsInstant = () =>
   applyDecorators(
     IsString(),
-    Matches(INSTANT, { message: '$property must be an ISO 8601 date-time with an offset, such as 2026-12-01T14:00:00+01:00' }),
-    IsISO8601({ strict: true }, { message: '$property must be a real date and time' }),
+    Matches(INSTANT, { message: '$property must be an ISO 8601 date-time with an offset, such as 2026-12-01T14:00:00+01:00', context: { i18n: 'instant' } }),
+    IsISO8601({ strict: true }, { message: '$property must be a real date and time', context: { i18n: 'realInstant' } }),
   );
 
 /** The instant in this property is later than the one in `property`. */

@@ -195,7 +195,7 @@ describe('createValidationPipe', () => {
       expect(await messagesFor(body, RegisterDto)).toEqual(
         expect.arrayContaining([
           'email must be an e-mail address',
-          'role must be one of: donor, volunteer',
+          'role must be one of the following values: donor, volunteer',
           'postcode must be a Belgian postcode: 4 digits from 1000 to 9999',
         ]),
       );

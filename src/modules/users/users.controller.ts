@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
@@ -31,7 +31,7 @@ export class UsersController {
   @HttpCode(HttpStatus.CREATED)
   @ApiCreatedResponse({ type: UserResponseDto, description: 'Any role; a coordinator is bound to houseSlug' })
   @ApiConflictResponse({ description: 'The e-mail address has an account already' })
-  async create(@Body() dto: CreateUserDto): Promise<UserResponseDto> {
-    return toUserResponse(await this.users.createByAdmin(dto));
+  async create(@Body() dto: CreateUserDto, @Headers('accept-language') acceptLanguage?: string): Promise<UserResponseDto> {
+    return toUserResponse(await this.users.createByAdmin(dto, acceptLanguage));
   }
 }

@@ -5,7 +5,7 @@ import { isPgError } from '../../database/prepare-database';
 import { HousesService } from '../houses/houses.service';
 import { CreateUserDto } from './dto/create-user.dto';
 import { RegisterDto, UpdateProfileDto } from './dto/register.dto';
-import { DEFAULT_LANGUAGE, languageFromAcceptLanguage } from '../../common/i18n/languages';
+import { DEFAULT_LANGUAGE, Language, languageFromAcceptLanguage } from '../../common/i18n/languages';
 import { User } from './entities/user.entity';
 import { hashPassword, verifyPassword } from './password-hasher';
 import { emailTaken, houseOnlyForCoordinators, passwordIsEmail, unknownHouse } from './users.errors';
@@ -31,16 +31,20 @@ export class UsersService {
     return (await this.findActive(id)) as User;
   }
 
-  async createByAdmin(dto: CreateUserDto): Promise<User> {
+  /** Any account; without a chosen language, a coordinator's is their house's first, anyone else's the admin's browser's. */
+  async createByAdmin(dto: CreateUserDto, acceptLanguage?: string): Promise<User> {
     let houseId: string | null = null;
+    let houseLanguage: Language | undefined;
     if (dto.houseSlug !== undefined) {
       if (dto.role !== 'coordinator') throw houseOnlyForCoordinators();
       const house = await this.houses.findBySlug(dto.houseSlug);
       if (!house) throw unknownHouse(dto.houseSlug);
       houseId = house.id;
+      houseLanguage = house.languages[0];
     }
     const { houseSlug: _houseSlug, ...fields } = dto;
-    return this.create({ ...fields, houseId });
+    const language = dto.language ?? houseLanguage ?? languageFromAcceptLanguage(acceptLanguage) ?? DEFAULT_LANGUAGE;
+    return this.create({ ...fields, language, houseId });
   }
 
   /** The account behind a token, unless it has been erased since. */

@@ -5,7 +5,7 @@ export class ImpactQueryDto {
   @ApiPropertyOptional({ example: 'hejmo', description: 'A house slug (admins); a coordinator always sees their own house' })
   @IsOptional()
   @IsString()
-  @MatchesPattern(/^[a-z][a-z0-9-]{1,39}$/, { message: 'house must be the slug of a house' })
+  @MatchesPattern(/^[a-z][a-z0-9-]{1,39}$/, { message: 'house must be the slug of a house', context: { i18n: 'houseSlug' } })
   house?: string;
 }
 

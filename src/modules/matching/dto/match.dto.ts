@@ -14,7 +14,7 @@ export class ListMatchesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'hejmo', description: 'A house slug' })
   @IsOptional()
   @IsString()
-  @MatchesPattern(/^[a-z][a-z0-9-]{1,39}$/, { message: 'house must be the slug of a house' })
+  @MatchesPattern(/^[a-z][a-z0-9-]{1,39}$/, { message: 'house must be the slug of a house', context: { i18n: 'houseSlug' } })
   house?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })

@@ -9,12 +9,12 @@ const SLUG = /^[a-z][a-z0-9-]{1,39}$/;
 export class CreateNeedDto {
   @ApiProperty({ example: 'hejmo' })
   @IsString()
-  @Matches(SLUG, { message: 'houseSlug must be the slug of a house' })
+  @Matches(SLUG, { message: 'houseSlug must be the slug of a house', context: { i18n: 'houseSlug' } })
   houseSlug: string;
 
   @ApiProperty({ example: 'furniture-appliances' })
   @IsString()
-  @Matches(SLUG, { message: 'categoryCode must be a category code' })
+  @Matches(SLUG, { message: 'categoryCode must be a category code', context: { i18n: 'categoryCode' } })
   categoryCode: string;
 
   @ApiProperty({ example: 'Bunk beds for three siblings', minLength: 1, maxLength: 200 })
@@ -39,8 +39,8 @@ export class CreateNeedDto {
   @ApiPropertyOptional({ format: 'date', example: '2026-12-20', description: 'The day by which the house needs it' })
   @IsOptional()
   @Trim()
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'neededBy must be a date (YYYY-MM-DD)' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'neededBy must be a date (YYYY-MM-DD)' })
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'neededBy must be a date (YYYY-MM-DD)', context: { i18n: 'date' } })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'neededBy must be a date (YYYY-MM-DD)', context: { i18n: 'date' } })
   neededBy?: string;
 }
 
@@ -70,8 +70,8 @@ export class UpdateNeedDto {
   @ApiPropertyOptional({ format: 'date', nullable: true, type: String, description: 'null removes the date' })
   @IsOptional()
   @Trim()
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'neededBy must be a date (YYYY-MM-DD)' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'neededBy must be a date (YYYY-MM-DD)' })
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'neededBy must be a date (YYYY-MM-DD)', context: { i18n: 'date' } })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'neededBy must be a date (YYYY-MM-DD)', context: { i18n: 'date' } })
   neededBy?: string | null;
 }
 

@@ -48,7 +48,7 @@ export class AvailabilityWindowDto {
 export class CreateOfferDto {
   @ApiProperty({ example: 'school-supplies' })
   @IsString()
-  @Matches(/^[a-z][a-z0-9-]{1,39}$/, { message: 'categoryCode must be a category code' })
+  @Matches(/^[a-z][a-z0-9-]{1,39}$/, { message: 'categoryCode must be a category code', context: { i18n: 'categoryCode' } })
   categoryCode: string;
 
   @ApiProperty({ example: "20 children's books", maxLength: 200 })
@@ -75,7 +75,7 @@ export class CreateOfferDto {
   size: Size;
 
   @ApiProperty({ type: PickupAddressDto })
-  @IsObject({ message: 'pickupAddress must be an object with street, postcode and town' })
+  @IsObject({ message: 'pickupAddress must be an object with street, postcode and town', context: { i18n: 'pickupAddress' } })
   @ValidateNested()
   @Type(() => PickupAddressDto)
   pickupAddress: PickupAddressDto;
@@ -88,8 +88,8 @@ export class CreateOfferDto {
     description: 'When the donor is at home; at least one window must end in the future',
   })
   @IsArray()
-  @ArrayMinSize(1, { message: 'availability must contain at least one window' })
-  @ArrayMaxSize(MAX_WINDOWS, { message: `availability must contain at most ${MAX_WINDOWS} windows` })
+  @ArrayMinSize(1, { message: 'availability must contain at least one window', context: { i18n: 'availabilityMin' } })
+  @ArrayMaxSize(MAX_WINDOWS, { message: `availability must contain at most ${MAX_WINDOWS} windows`, context: { i18n: 'availabilityMax' } })
   @ValidateNested({ each: true })
   @Type(() => AvailabilityWindowDto)
   availability: AvailabilityWindowDto[];
@@ -133,8 +133,8 @@ export class UpdateOfferDto {
   @ApiPropertyOptional({ type: AvailabilityWindowDto, isArray: true, minItems: 1, maxItems: MAX_WINDOWS })
   @IsOptionalNotNull()
   @IsArray()
-  @ArrayMinSize(1, { message: 'availability must contain at least one window' })
-  @ArrayMaxSize(MAX_WINDOWS, { message: `availability must contain at most ${MAX_WINDOWS} windows` })
+  @ArrayMinSize(1, { message: 'availability must contain at least one window', context: { i18n: 'availabilityMin' } })
+  @ArrayMaxSize(MAX_WINDOWS, { message: `availability must contain at most ${MAX_WINDOWS} windows`, context: { i18n: 'availabilityMax' } })
   @ValidateNested({ each: true })
   @Type(() => AvailabilityWindowDto)
   availability?: AvailabilityWindowDto[];
@@ -156,6 +156,6 @@ export class ListOffersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'school-supplies' })
   @IsOptional()
   @IsString()
-  @Matches(/^[a-z][a-z0-9-]{1,39}$/, { message: 'category must be a category code' })
+  @Matches(/^[a-z][a-z0-9-]{1,39}$/, { message: 'category must be a category code', context: { i18n: 'categoryCode' } })
   category?: string;
 }

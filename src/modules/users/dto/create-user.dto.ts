@@ -7,7 +7,7 @@ import { Role, ROLES } from '../entities/user.entity';
 export class CreateUserDto extends ProfileFieldsDto {
   @ApiProperty({ example: 'coordinator.hejmo@sos-kinderdorpen.be' })
   @normaliseEmail()
-  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @IsEmail({}, { message: 'email must be an e-mail address', context: { i18n: 'email' } })
   @MaxLength(254)
   email: string;
 
@@ -27,7 +27,7 @@ export class CreateUserDto extends ProfileFieldsDto {
 
   @ApiPropertyOptional({ example: 'hejmo', description: 'Required for a coordinator, refused for other roles' })
   @ValidateIf((dto: CreateUserDto) => dto.role === 'coordinator' || dto.houseSlug !== undefined)
-  @Matches(/^[a-z][a-z0-9-]{1,39}$/, { message: 'houseSlug must be the slug of a house' })
-  @IsString({ message: 'houseSlug is required for a coordinator' })
+  @Matches(/^[a-z][a-z0-9-]{1,39}$/, { message: 'houseSlug must be the slug of a house', context: { i18n: 'houseSlug' } })
+  @IsString({ message: 'houseSlug is required for a coordinator', context: { i18n: 'houseSlugRequired' } })
   houseSlug?: string;
 }

@@ -25,7 +25,7 @@ export class ProfileFieldsDto {
   @IsOptional()
   @Trim()
   @IsString()
-  @Matches(/^\+?[0-9 ./()-]{6,20}$/, { message: 'phone must be a phone number' })
+  @Matches(/^\+?[0-9 ./()-]{6,20}$/, { message: 'phone must be a phone number', context: { i18n: 'phone' } })
   phone?: string;
 
   @ApiPropertyOptional({ example: '9000', description: 'Belgian postcode (4 digits)' })
@@ -60,7 +60,7 @@ export class UpdateProfileDto extends ProfileFieldsDto {
 export class RegisterDto extends ProfileFieldsDto {
   @ApiProperty({ example: 'an.peeters@example.be' })
   @normaliseEmail()
-  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @IsEmail({}, { message: 'email must be an e-mail address', context: { i18n: 'email' } })
   @MaxLength(254)
   email: string;
 
@@ -75,6 +75,6 @@ export class RegisterDto extends ProfileFieldsDto {
   name: string;
 
   @ApiProperty({ enum: SELF_REGISTERED_ROLES, description: 'Coordinators and admins are created by an admin' })
-  @IsIn(SELF_REGISTERED_ROLES, { message: 'role must be one of: donor, volunteer' })
+  @IsIn(SELF_REGISTERED_ROLES)
   role: (typeof SELF_REGISTERED_ROLES)[number];
 }
