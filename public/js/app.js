@@ -55,6 +55,11 @@ export async function render() {
       content = await build({ params: path.match(pattern).slice(1), query, user, navigate, refresh });
     }
   } catch (error) {
+    if (error?.status === 401 && mine === renders) {
+      // The session ended (expired token, erased account): log in again and come back here.
+      location.replace(`#/login?next=${encodeURIComponent(`#${path}${queryString ? `?${queryString}` : ''}`)}`);
+      return;
+    }
     content = h('div', {}, h('h1', { tabindex: '-1', id: 'page-title' }, t('common.oops')));
     if (mine === renders) showError(error);
   }

@@ -134,13 +134,14 @@ function impactTable(impact) {
 
 export async function home({ user, refresh }) {
   const slug = user.houseSlug;
-  const [proposals, pickups, needs, impact] = await Promise.all([
+  const [proposals, unassigned, assigned, collected, needs, impact] = await Promise.all([
     get('/api/matches?status=proposed&limit=100'),
-    get('/api/pickups?limit=100'),
+    // One list per status on the way: the house's delivered pickups would crowd them out of one page.
+    ...['unassigned', 'assigned', 'collected'].map((status) => get(`/api/pickups?status=${status}&limit=100`)),
     get(`/api/needs?house=${encodeURIComponent(slug)}&status=open&limit=100`),
     get('/api/matches/impact'),
   ]);
-  const open = pickups.items.filter((p) => ['unassigned', 'assigned', 'collected'].includes(p.status));
+  const open = [...collected.items, ...assigned.items, ...unassigned.items];
   return h(
     'div',
     {},

@@ -21,15 +21,16 @@ async function openNeeds(houseSlug) {
 }
 
 function needCard(need) {
-  const stillNeeded = Math.max(0, need.quantity - need.quantityDelivered);
+  // What is promised by proposals and accepted offers is on its way: a donor should not offer it again.
+  const stillNeeded = Math.max(0, need.quantity - need.quantityAllocated - need.quantityDelivered);
   return h(
     'li',
     { class: 'card need', 'data-need': need.id },
     h('div', { class: 'card-head' }, h('h3', {}, need.title), urgencyBadge(need.urgency)),
-    h('p', { class: 'meta' }, categoryLabel(need.categoryCode), ' · ', t('wishlist.stillNeeded', { count: stillNeeded })),
+    h('p', { class: 'meta' }, categoryLabel(need.categoryCode), ' · ', stillNeeded > 0 ? t('wishlist.stillNeeded', { count: stillNeeded }) : t('wishlist.allPromised')),
     need.description ? h('p', {}, need.description) : null,
     need.neededBy ? h('p', { class: 'meta' }, t('wishlist.neededBy', { date: formatDate(need.neededBy) })) : null,
-    h('a', { class: 'btn btn-small', href: `#/donor/offer?category=${encodeURIComponent(need.categoryCode)}` }, t('wishlist.offerThis')),
+    stillNeeded > 0 ? h('a', { class: 'btn btn-small', href: `#/donor/offer?category=${encodeURIComponent(need.categoryCode)}` }, t('wishlist.offerThis')) : null,
   );
 }
 
