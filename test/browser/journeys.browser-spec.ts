@@ -90,6 +90,11 @@ describe('the three people’s journeys in a real browser', () => {
     await open(donor.page, '#/donor');
     const offer = donor.page.locator('li.offer', { hasText: 'Lit superposé en bois' });
     await offer.getByText("2 proposé à l'Olivier, en attente de sa réponse.").waitFor();
+    // The wishlist no longer asks anyone else for what is promised.
+    await open(donor.page, '#/');
+    const promised = donor.page.locator('li.need', { hasText: 'Lits superposés' });
+    await promised.getByText('tout est promis, merci', { exact: false }).waitFor();
+    expect(await promised.getByRole('link', { name: 'Je peux donner ceci' }).count()).toBe(0);
 
     // The coordinator sees the proposal with town, distance, condition and quantity, and accepts it in one click.
     await open(coord.page, '#/coordinator');

@@ -24,7 +24,7 @@ export async function home({ refresh }) {
     field(t('auth.name'), h('input', { name: 'name', required: true, maxlength: 100 })),
     field(t('auth.email'), h('input', { type: 'email', name: 'email', required: true })),
     field(t('auth.password'), h('input', { type: 'password', name: 'password', required: true, minlength: 10, autocomplete: 'new-password' }), t('auth.passwordHint')),
-    field(t('admin.house'), select('houseSlug', allHouses().map((house) => [house.slug, houseName(house.slug)]), undefined, { required: true })),
+    field(t('admin.house'), select('houseSlug', allHouses().map((house) => [house.slug, house.name]), undefined, { required: true })),
     h('button', { type: 'submit', class: 'btn btn-primary' }, t('admin.create')),
   );
   onSubmit(form, async () => {
