@@ -1,3 +1,5 @@
+import { language } from './i18n.js';
+
 const KEY = 'inkind.session';
 
 /** The signed-in person ({ token, user }), kept for this browser tab only. */
@@ -29,7 +31,8 @@ export class ApiError extends Error {
 
 /** Calls the JSON API with the session's token; throws ApiError with the API's message on 4xx/5xx. */
 export async function api(method, path, body) {
-  const headers = { accept: 'application/json' };
+  // The API writes its messages (validation errors) in the language the page shows.
+  const headers = { accept: 'application/json', 'accept-language': language() };
   const current = session.get();
   if (current?.token) headers.authorization = `Bearer ${current.token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';

@@ -1,4 +1,4 @@
-import { session } from './api.js';
+import { api, session } from './api.js';
 import { h } from './dom.js';
 import { LANGUAGES, preferredLanguage, setLanguage, t } from './i18n.js';
 import { loadReference } from './reference.js';
@@ -110,6 +110,12 @@ async function start() {
   chooser.addEventListener('change', async () => {
     if (!LANGUAGES.includes(chooser.value)) return;
     await setLanguage(chooser.value);
+    // Signed in: notifications, e-mails and the calendar follow the choice too.
+    const current = session.get();
+    if (current?.token) {
+      const user = await api('PATCH', '/api/me', { language: chooser.value }).catch(() => undefined);
+      if (user) session.set({ ...current, user });
+    }
     await render();
   });
   document.getElementById('lang-form').addEventListener('submit', (event) => event.preventDefault());

@@ -209,6 +209,29 @@ describe('every page at 375 px, in a real browser', () => {
     await coord.context.close();
   });
 
+  it('carries the language chosen in the switch to the API: its messages, and the signed-in profile', async () => {
+    const { api } = site;
+    const account = await register(api, 'donor');
+    const donor = await visitor(site, 'en-GB');
+    await open(donor.page, '#/donor');
+    await logIn(donor.page, account.email);
+    await donor.page.getByRole('heading', { level: 1, name: 'My offers' }).waitFor();
+    const [patch] = await Promise.all([
+      donor.page.waitForResponse((r) => r.url().endsWith('/api/me') && r.request().method() === 'PATCH'),
+      donor.page.getByLabel('Language').selectOption('fr'),
+    ]);
+    expect(patch.status()).toBe(200);
+    // The profile now says French: notifications, e-mails and the calendar follow.
+    expect((await api.get('/api/me', account.token)).body.language).toBe('fr');
+    // Every call of the page asks for the page's language.
+    const [request] = await Promise.all([
+      donor.page.waitForRequest((r) => r.url().includes('/api/')),
+      donor.page.evaluate(() => window.dispatchEvent(new HashChangeEvent('hashchange'))),
+    ]);
+    expect(request.headers()['accept-language']).toBe('fr');
+    await donor.context.close();
+  });
+
   it('lets a donor withdraw an offer, download their data and erase it', async () => {
     const { api } = site;
     const account = await register(api, 'donor');
