@@ -41,6 +41,7 @@ describe('pickups through the API and the real queues', () => {
     expect(pickup).toMatchObject({
       status: 'unassigned',
       houseSlug: 'hejmo',
+      offerId: offer.id,
       size: 'large',
       windowStart: '2026-12-03T08:00:00.000Z',
       windowEnd: '2026-12-03T11:00:00.000Z',

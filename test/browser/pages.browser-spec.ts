@@ -226,7 +226,7 @@ describe('every page at 375 px, in a real browser', () => {
     // Every call of the page asks for the page's language.
     const [request] = await Promise.all([
       donor.page.waitForRequest((r) => r.url().includes('/api/')),
-      donor.page.evaluate(() => window.dispatchEvent(new HashChangeEvent('hashchange'))),
+      donor.page.evaluate("window.dispatchEvent(new HashChangeEvent('hashchange'))"),
     ]);
     expect(request.headers()['accept-language']).toBe('fr');
     await donor.context.close();

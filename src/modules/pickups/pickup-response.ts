@@ -7,6 +7,7 @@ export function toPickupResponse(caller: AuthUser, pickup: PickupView): PickupRe
     id: pickup.id,
     status: pickup.status,
     houseSlug: pickup.houseSlug,
+    offerId: pickup.offerId,
     windowStart: pickup.windowStart?.toISOString() ?? null,
     windowEnd: pickup.windowEnd?.toISOString() ?? null,
     size: pickup.size,

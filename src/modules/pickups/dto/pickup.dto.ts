@@ -69,6 +69,9 @@ export class PickupResponseDto {
   @ApiProperty()
   houseSlug: string;
 
+  @ApiProperty({ format: 'uuid', description: 'The offer whose goods this pickup carries' })
+  offerId: string;
+
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Null while the donor must add availability' })
   windowStart: string | null;
 
