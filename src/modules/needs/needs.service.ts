@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { Pool } from 'pg';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AuthUser } from '../../common/auth/auth-user';
 import { notFound } from '../../common/errors/domain-error';
-import { Page, paginate } from '../../common/pagination/page';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, Page } from '../../common/pagination/page';
 import { brusselsDate, Clock } from '../../common/time/clock';
 import { CatalogService } from '../catalog/catalog.service';
 import { House } from '../houses/entities/house.entity';
@@ -16,10 +18,55 @@ import { JobName } from '../../queue/catalogue';
 import { OutboxService } from '../../queue/outbox.service';
 import { transactionWithRetry } from '../../database/transactions';
 import { CancelNeedDto, CreateNeedDto, ListNeedsQueryDto, UpdateNeedDto } from './dto/need.dto';
-import { Need } from './entities/need.entity';
+import { Need, NEED_STATUSES } from './entities/need.entity';
 import { neededByInPast, needNotOpen, notYourHouse, quantityBelowAllocated, unknownHouseFilter } from './needs.errors';
 
 export type NeedWithHouse = Need & { house: House };
+
+const WISHLIST_SELECT = `SELECT n.id, n.house_id, h.slug AS house_slug, n.category_code, n.title, n.description, n.quantity,
+  n.quantity_allocated, n.quantity_delivered, n.urgency, n.urgency_rank, n.needed_by, n.status, n.created_by, n.created_at, n.updated_at
+  FROM needs n JOIN houses h ON h.id = n.house_id`;
+
+interface WishlistRow {
+  id: string;
+  house_id: string;
+  house_slug: string;
+  category_code: string;
+  title: string;
+  description: string | null;
+  quantity: number;
+  quantity_allocated: number;
+  quantity_delivered: number;
+  urgency: Need['urgency'];
+  urgency_rank: number;
+  needed_by: string | null;
+  status: Need['status'];
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** A wishlist row as the rest of the module sees a need: only the house's slug is read from its house. */
+function toNeedWithHouse(row: WishlistRow): NeedWithHouse {
+  return {
+    id: row.id,
+    houseId: row.house_id,
+    house: { slug: row.house_slug } as House,
+    categoryCode: row.category_code,
+    title: row.title,
+    description: row.description,
+    quantity: row.quantity,
+    quantityAllocated: row.quantity_allocated,
+    quantityDelivered: row.quantity_delivered,
+    urgency: row.urgency,
+    urgencyRank: row.urgency_rank,
+    neededBy: row.needed_by,
+    status: row.status,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
 
 @Injectable()
 export class NeedsService {
@@ -60,20 +107,31 @@ export class NeedsService {
     return this.get(id);
   }
 
+  /**
+   * The public wishlist, the busiest read of the service: one query, a named prepared statement per
+   * combination of filters (each keeps its own plan, the open list on the partial wishlist index), and
+   * the house and category checked only when nothing matched, to tell an unknown filter from an empty page.
+   */
   async list(query: ListNeedsQueryDto): Promise<Page<NeedWithHouse>> {
-    const qb = this.needs.createQueryBuilder('need').innerJoinAndSelect('need.house', 'house');
-    qb.where('need.status = :status', { status: query.status ?? 'open' });
-    if (query.house !== undefined) {
-      const house = await this.houses.findBySlug(query.house);
-      if (!house) throw unknownHouseFilter(query.house);
-      qb.andWhere('need.house_id = :houseId', { houseId: house.id });
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const status = query.status ?? 'open';
+    const values: unknown[] = [limit + 1];
+    const where = [`n.status = '${NEED_STATUSES.includes(status) ? status : 'open'}'`];
+    if (query.house !== undefined) where.push(`h.slug = $${values.push(query.house)}`);
+    if (query.category !== undefined) where.push(`n.category_code = $${values.push(query.category)}`);
+    if (query.cursor !== undefined) {
+      where.push(`(n.urgency_rank, n.created_at, n.id) < (SELECT c.urgency_rank, c.created_at, c.id FROM needs c WHERE c.id = $${values.push(decodeCursor(query.cursor))})`);
     }
-    if (query.category !== undefined) {
-      await this.catalog.assertExists(query.category, 'category');
-      qb.andWhere('need.category_code = :category', { category: query.category });
+    const name = `needs-list-${status}-${query.house !== undefined ? 'h' : ''}${query.category !== undefined ? 'c' : ''}${query.cursor !== undefined ? 'k' : ''}`;
+    const text = `${WISHLIST_SELECT} WHERE ${where.join(' AND ')} ORDER BY n.urgency_rank DESC, n.created_at DESC, n.id DESC LIMIT $1`;
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    const rows = (await pool.query<WishlistRow>({ name, text, values })).rows;
+    if (rows.length === 0) {
+      if (query.house !== undefined && !(await this.houses.findBySlug(query.house))) throw unknownHouseFilter(query.house);
+      if (query.category !== undefined) await this.catalog.assertExists(query.category, 'category');
     }
-    const page = await paginate(qb, query, { table: 'needs', columns: ['urgency_rank', 'created_at', 'id'] });
-    return page as Page<NeedWithHouse>;
+    const items = rows.slice(0, limit).map(toNeedWithHouse);
+    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null };
   }
 
   async get(id: string): Promise<NeedWithHouse> {
