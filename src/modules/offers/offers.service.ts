@@ -11,6 +11,7 @@ import { Actor, HistoryService } from '../history/history.service';
 import { MatchesService } from '../matching/matches.service';
 import { JobName } from '../../queue/catalogue';
 import { OutboxService } from '../../queue/outbox.service';
+import { isPgError } from '../../database/prepare-database';
 import { transactionWithRetry } from '../../database/transactions';
 import { parseAvailability, Window } from './availability';
 import { CreateOfferDto, ListOffersQueryDto, UpdateOfferDto, WithdrawOfferDto } from './dto/offer.dto';
@@ -19,6 +20,28 @@ import { OfferWindow } from './entities/offer-window.entity';
 import { offerNotChangeable, offerNotWithdrawable, quantityBelowAllocated } from './offers.errors';
 
 const CHANGEABLE: OfferStatus[] = ['open', 'allocated'];
+
+interface InsertedOfferRow {
+  id: string;
+  donor_id: string;
+  category_code: string;
+  title: string;
+  description: string | null;
+  quantity: number;
+  quantity_allocated: number;
+  quantity_delivered: number;
+  condition: Offer['condition'];
+  size: Offer['size'];
+  pickup_street: string | null;
+  pickup_postcode: string;
+  pickup_town: string;
+  status: OfferStatus;
+  created_at: Date;
+  updated_at: Date;
+  window_ids: string[];
+  window_starts: Date[];
+  window_ends: Date[];
+}
 
 @Injectable()
 export class OffersService {
@@ -33,29 +56,32 @@ export class OffersService {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * One statement writes the offer and its windows, and the answer is built from what it returned:
+   * no read-back. The category is checked by its foreign key, and only looked up when the insert or
+   * the availability fails, so that the errors stay what they were (an unknown category first).
+   */
   async create(caller: AuthUser, dto: CreateOfferDto): Promise<Offer> {
-    await this.catalog.assertExists(dto.categoryCode);
-    const windows = parseAvailability(dto.availability, this.clock.now());
-    const id = await this.dataSource.transaction(async (manager) => {
-      const { identifiers } = await manager.insert(Offer, {
-        donorId: caller.id,
-        categoryCode: dto.categoryCode,
-        title: dto.title,
-        description: dto.description || null,
-        quantity: dto.quantity,
-        condition: dto.condition,
-        size: dto.size,
-        pickupStreet: dto.pickupAddress.street,
-        pickupPostcode: dto.pickupAddress.postcode,
-        pickupTown: dto.pickupAddress.town,
+    let windows: Window[];
+    try {
+      windows = parseAvailability(dto.availability, this.clock.now());
+    } catch (error) {
+      await this.catalog.assertExists(dto.categoryCode);
+      throw error;
+    }
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const offer = await this.insertWithWindows(manager, caller, dto, windows);
+        await this.history.record(manager, { type: 'offer', id: offer.id }, caller, null, 'open');
+        await this.rematch(manager, dto.categoryCode);
+        return offer;
       });
-      const offerId = identifiers[0].id as string;
-      await this.insertWindows(manager, offerId, windows);
-      await this.history.record(manager, { type: 'offer', id: offerId }, caller, null, 'open');
-      await this.rematch(manager, dto.categoryCode);
-      return offerId;
-    });
-    return this.load(id);
+    } catch (error) {
+      if (isPgError(error, ['23503']) && (error as { constraint?: string }).constraint === 'offers_category_fk') {
+        await this.catalog.assertExists(dto.categoryCode);
+      }
+      throw error;
+    }
   }
 
   async list(caller: AuthUser, query: ListOffersQueryDto): Promise<Page<Offer>> {
@@ -185,6 +211,58 @@ export class OffersService {
       OfferWindow,
       windows.map((window) => ({ offerId, startsAt: window.startsAt, endsAt: window.endsAt })),
     );
+  }
+
+  private async insertWithWindows(manager: EntityManager, caller: AuthUser, dto: CreateOfferDto, windows: Window[]): Promise<Offer> {
+    const [row]: InsertedOfferRow[] = await manager.query(
+      `WITH offer AS (
+         INSERT INTO offers (donor_id, category_code, title, description, quantity, condition, size, pickup_street, pickup_postcode, pickup_town)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *),
+       windows AS (
+         INSERT INTO offer_windows (offer_id, starts_at, ends_at)
+         SELECT offer.id, w.starts_at, w.ends_at FROM offer, unnest($11::timestamptz[], $12::timestamptz[]) AS w(starts_at, ends_at)
+         RETURNING id, starts_at, ends_at)
+       SELECT offer.*, array(SELECT id FROM windows ORDER BY starts_at, id) AS window_ids,
+              array(SELECT starts_at FROM windows ORDER BY starts_at, id) AS window_starts,
+              array(SELECT ends_at FROM windows ORDER BY starts_at, id) AS window_ends
+         FROM offer`,
+      [
+        caller.id,
+        dto.categoryCode,
+        dto.title,
+        dto.description || null,
+        dto.quantity,
+        dto.condition,
+        dto.size,
+        dto.pickupAddress.street,
+        dto.pickupAddress.postcode,
+        dto.pickupAddress.town,
+        windows.map((window) => window.startsAt),
+        windows.map((window) => window.endsAt),
+      ],
+    );
+    const offer = Object.assign(new Offer(), {
+      id: row.id,
+      donorId: row.donor_id,
+      categoryCode: row.category_code,
+      title: row.title,
+      description: row.description,
+      quantity: row.quantity,
+      quantityAllocated: row.quantity_allocated,
+      quantityDelivered: row.quantity_delivered,
+      condition: row.condition,
+      size: row.size,
+      pickupStreet: row.pickup_street,
+      pickupPostcode: row.pickup_postcode,
+      pickupTown: row.pickup_town,
+      status: row.status,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    });
+    offer.windows = row.window_ids.map((id, i) =>
+      Object.assign(new OfferWindow(), { id, offerId: row.id, startsAt: row.window_starts[i], endsAt: row.window_ends[i] }),
+    );
+    return offer;
   }
 
   private async attachWindows(offers: Offer[]): Promise<void> {
