@@ -38,7 +38,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   });
   const dashboard = app.get(QueueDashboardAccess);
   fastify.addHook('onRequest', async (request, reply) => {
-    if (dashboard.applies(request.url)) await dashboard.check(request, reply);
+    if (dashboard.applies(request)) await dashboard.check(request, reply);
   });
   // Security headers: a strict CSP for the web pages and the API; Swagger UI and the queue dashboard get their inline scripts.
   relaxCspForTools(app);

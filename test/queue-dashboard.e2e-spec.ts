@@ -1,3 +1,6 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { QueueName } from '../src/queue/catalogue';
 import { Api, coordinator, register } from './helpers/api';
 import { startApp, TestApp } from './helpers/test-app';
 
@@ -35,6 +38,39 @@ describe('queue dashboard at /admin/queues', () => {
       expect((await api.request('PUT', url, { token: donor.token })).status).toBe(403);
       expect((await api.request('PUT', url)).status).toBe(401);
     }
+  });
+
+  it('cannot be reached by writing its path another way (escapes, double slashes, methods)', async () => {
+    const donor = await register(api, 'donor');
+    const variants = [
+      '/admin/%71ueues/api/queues',
+      '/%61dmin/queues/api/queues',
+      '/admin%2Fqueues/api/queues',
+      '/admin/queues%2Fapi%2Fqueues',
+      '//admin/queues/api/queues',
+      '/admin//queues/api/queues',
+      '/admin/q%75eues',
+      '/admin/%71ueues/static/',
+    ];
+    for (const url of variants) {
+      const anonymous = await api.request('GET', url);
+      expect([url, anonymous.status]).toEqual([url, expect.any(Number)]);
+      expect([url, anonymous.status === 401 || anonymous.status === 404]).toEqual([url, true]);
+      expect([url, [401, 403, 404].includes((await api.get(url, donor.token)).status)]).toEqual([url, true]);
+    }
+    for (const method of ['PUT', 'POST', 'DELETE'] as const) {
+      const res = await api.request(method, '/admin/%71ueues/api/queues/matching/pause', { token: donor.token });
+      expect([method, res.status]).toEqual([method, 403]);
+    }
+    const head = await t.app.inject({ method: 'HEAD', url: '/admin/%71ueues' });
+    expect(head.statusCode).toBe(401);
+    // Nothing was paused on the way.
+    expect(await t.app.get<Queue>(getQueueToken(QueueName.Matching)).isPaused()).toBe(false);
+  });
+
+  it('treats a malformed cookie as no token', async () => {
+    const res = await api.request('GET', '/admin/queues/api/queues', { headers: { cookie: 'inkind_dashboard_token=%E0%A4%A' } });
+    expect(res.status).toBe(401);
   });
 
   it('shows every queue to an admin, by bearer header or by the cookie the admin page sets', async () => {

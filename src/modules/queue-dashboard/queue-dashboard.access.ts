@@ -14,8 +14,20 @@ export const DASHBOARD_COOKIE = 'inkind_dashboard_token';
 export class QueueDashboardAccess {
   constructor(private readonly authenticator: TokenAuthenticator) {}
 
-  applies(url: string): boolean {
-    return url === DASHBOARD_ROUTE || url.startsWith(`${DASHBOARD_ROUTE}/`) || url.startsWith(`${DASHBOARD_ROUTE}?`);
+  /**
+   * Whether the request is for the dashboard: by the route the router matched (it decodes the
+   * path, so /admin/%71ueues is /admin/queues), and by the decoded path for anything unmatched.
+   */
+  applies(request: Pick<FastifyRequest, 'url' | 'routeOptions'>): boolean {
+    const route = request.routeOptions?.url;
+    if (route !== undefined && isDashboardPath(route)) return true;
+    let path = request.url.split('?')[0];
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      // A malformed escape: judged as written.
+    }
+    return isDashboardPath(path.replace(/\/{2,}/g, '/'));
   }
 
   async check(request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -30,10 +42,19 @@ export class QueueDashboardAccess {
   }
 }
 
+function isDashboardPath(path: string): boolean {
+  return path === DASHBOARD_ROUTE || path.startsWith(`${DASHBOARD_ROUTE}/`);
+}
+
 function cookie(header: string | undefined, name: string): string | undefined {
   for (const part of header?.split(';') ?? []) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name && value.length > 0) return decodeURIComponent(value.join('='));
+    if (key !== name || value.length === 0) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return undefined; // a malformed value is no token
+    }
   }
   return undefined;
 }
