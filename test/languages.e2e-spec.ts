@@ -2,7 +2,10 @@ import { Api, coordinator, PASSWORD, register, uniqueEmail } from './helpers/api
 import { acceptedPickup } from './helpers/flows';
 import { SmtpSink } from './helpers/smtp-sink';
 import { startApp, TestApp } from './helpers/test-app';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
 import { Mailer } from '../src/modules/notifications/mailer';
+import { QueueName } from '../src/queue/catalogue';
 
 /** Everyone reads the service in their own language: inbox, e-mail and calendar. */
 describe('languages and e-mail', () => {
@@ -69,6 +72,21 @@ describe('languages and e-mail', () => {
     // One e-mail per notification of the donor, no more.
     const [{ count }] = await t.db.query(`SELECT count(*)::int AS count FROM notifications WHERE user_id = $1`, [donor.id]);
     expect(sink.to(donor.email)).toHaveLength(count);
+  });
+
+  it('keeps no address in Redis when the SMTP server refuses a recipient, and does not try again', async () => {
+    const house = await coordinator(api, 'olivier');
+    const email = uniqueEmail('refused-donor');
+    const donor = await register(api, 'donor', { email });
+    await acceptedPickup(t, api, house, donor, { need: { houseSlug: 'olivier' } });
+    const failed = (await t.app.get<Queue>(getQueueToken(QueueName.Notifications)).getFailed()).filter((job) => job.name === 'send-email');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const job of failed) {
+      expect(job.failedReason).toMatch(/^SMTP \w+ 550 at RCPT for notification [0-9a-f-]{36}$/);
+      expect(JSON.stringify([job.failedReason, job.stacktrace, job.data])).not.toContain(email);
+      expect(job.attemptsMade).toBe(1);
+    }
+    expect(sink.to(email)).toEqual([]);
   });
 
   it('writes the calendar of a French-speaking volunteer in French', async () => {

@@ -21,6 +21,11 @@ export class SmtpSink {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      // Like Postfix, it names the address it refuses: recipients starting with "refused-".
+      onRcptTo: (address, _session, callback) =>
+        address.address.startsWith('refused-')
+          ? callback(Object.assign(new Error(`<${address.address}>: Recipient address rejected: User unknown`), { responseCode: 550 }))
+          : callback(),
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { UnrecoverableError } from 'bullmq';
 import { createTransport, Transporter } from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { Language } from '../../common/i18n/languages';
@@ -48,15 +49,19 @@ export class Mailer implements OnApplicationShutdown {
     if (!row || row.erased_at) return 'skipped'; // gone with an erased account
     if (row.emailed_at) return 'already-sent';
     const text = this.texts.text(row.kind, row.data, row.language);
-    await this.transporter().sendMail({
-      from: this.config.MAIL_FROM,
-      to: { name: row.name, address: row.email },
-      subject: this.texts.subject(row.kind, row.data, row.language),
-      text: [this.texts.t('email.greeting', row.language, { name: row.name }), '', text, '', '—', this.texts.t('email.footer', row.language)].join('\n'),
-      messageId: `<notification-${row.id}@inkind>`,
-      headers: { 'Content-Language': row.language, 'X-Inkind-Notification': row.id },
-      textEncoding: 'base64',
-    });
+    try {
+      await this.transporter().sendMail({
+        from: this.config.MAIL_FROM,
+        to: { name: row.name, address: row.email },
+        subject: this.texts.subject(row.kind, row.data, row.language),
+        text: [this.texts.t('email.greeting', row.language, { name: row.name }), '', text, '', '—', this.texts.t('email.footer', row.language)].join('\n'),
+        messageId: `<notification-${row.id}@inkind>`,
+        headers: { 'Content-Language': row.language, 'X-Inkind-Notification': row.id },
+        textEncoding: 'base64',
+      });
+    } catch (error) {
+      throw smtpFailure(error, row.id);
+    }
     await this.dataSource.query(`UPDATE notifications SET emailed_at = now() WHERE id = $1 AND emailed_at IS NULL`, [row.id]);
     return 'sent';
   }
@@ -70,4 +75,16 @@ export class Mailer implements OnApplicationShutdown {
     this.transport ??= createTransport(this.config.SMTP_URL, { from: this.config.MAIL_FROM });
     return this.transport;
   }
+}
+
+/**
+ * What BullMQ keeps of a failed send (in Redis, shown on the dashboard): the SMTP codes and
+ * the notification, never the server's words, which quote the recipient's address. A
+ * permanent refusal (5xx) is not tried again.
+ */
+export function smtpFailure(error: unknown, notificationId: string): Error {
+  const { code, responseCode, command } = (error ?? {}) as { code?: unknown; responseCode?: unknown; command?: unknown };
+  const parts = [typeof code === 'string' ? code : 'ERROR', typeof responseCode === 'number' ? String(responseCode) : undefined, typeof command === 'string' ? `at ${command.split(' ')[0]}` : undefined];
+  const message = `SMTP ${parts.filter(Boolean).join(' ')} for notification ${notificationId}`;
+  return typeof responseCode === 'number' && responseCode >= 500 ? new UnrecoverableError(message) : new Error(message);
 }
