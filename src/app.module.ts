@@ -1,5 +1,4 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { RequestContextMiddleware } from './common/logging/request-context.middleware';
+import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { loggingParams } from './common/logging/logging';
 import { APP_FILTER } from '@nestjs/core';
@@ -29,11 +28,7 @@ import { WorkerModule } from './worker.module';
 import { QueueDashboardModule } from './modules/queue-dashboard/queue-dashboard.module';
 
 @Module({})
-export class AppModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestContextMiddleware).forRoutes('*path');
-  }
-
+export class AppModule {
   static forRoot(config: AppConfig, options: { logDestination?: NodeJS.WritableStream } = {}): DynamicModule {
     return {
       module: AppModule,

@@ -6,6 +6,7 @@ import helmet from '@fastify/helmet';
 import { AppModule } from './app.module';
 import { Logger } from 'nestjs-pino';
 import { requestIdOf } from './common/logging/logging';
+import { withRequestId } from './common/logging/request-context';
 import { MetricsService } from './modules/metrics/metrics.service';
 import { AppConfig } from './config/app-config';
 import { createValidationPipe } from './common/validation/validation';
@@ -31,10 +32,12 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<NestFastifyApplication> {
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply) => {
-    // The request's id travels to pino-http (which logs the request line) and back to the client.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    // The request's id travels to pino-http (which logs the request line) and back to the client,
+    // and the rest of the request runs in its context: the outbox rows it writes carry it.
     (request.raw as typeof request.raw & { id?: string }).id = String(request.id);
     void reply.header('x-request-id', String(request.id));
+    withRequestId(String(request.id), done);
   });
   const dashboard = app.get(QueueDashboardAccess);
   fastify.addHook('onRequest', async (request, reply) => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Params } from 'nestjs-pino';
 import { AppConfig } from '../../config/app-config';
+import { currentRequestId } from './request-context';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -33,6 +34,11 @@ export function loggingParams(config: AppConfig, destination?: NodeJS.WritableSt
     // The id Fastify gave the request (from x-request-id, or new), also sent back in the answer.
     genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? requestIdOf(req.headers['x-request-id']),
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Every line written while a request or a job runs names it: a job's lines carry the id of the request that caused it.
+    mixin: () => {
+      const requestId = currentRequestId();
+      return requestId ? { requestId } : {};
+    },
     // The URL without its query string: a calendar key or a cursor has no place in a log.
     serializers: {
       req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
