@@ -148,6 +148,14 @@ describe('accounts and roles', () => {
       expect((await api.get('/api/me', volunteer.token)).body).toMatchObject({ language: 'fr', vehicle: 'van' });
       // Fields left out stay as they were.
       expect((await api.patch('/api/me', {}, volunteer.token)).body).toMatchObject({ language: 'fr', town: 'Namur' });
+      // A field the account cannot be without is not sent as null.
+      for (const nulled of [{ name: null }, { language: null }, { vehicle: null }]) {
+        const res = await api.patch('/api/me', nulled, volunteer.token);
+        expect(res.status).toBe(400);
+        expect(res.body.message).toEqual([expect.stringMatching(/^(name must be a string|language must be one of|vehicle must be one of)/)]);
+      }
+      // Optional details may be cleared.
+      expect((await api.patch('/api/me', { phone: null }, volunteer.token)).body.phone).toBeNull();
     });
 
     it('refuses a change of e-mail, role, house or erasure through PATCH /api/me, and changes nothing', async () => {

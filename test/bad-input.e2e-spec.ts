@@ -49,9 +49,12 @@ describe('bad input', () => {
   });
 
   it('answers a body that is not a JSON object with 400', async () => {
-    for (const raw of ['[]', '"a string"', '42', 'null', '[{"title":"x"}]']) {
-      await expectRefused(() => api.request('POST', '/api/needs', { token: coord.token, raw }), 400);
+    for (const raw of ['[]', '"a string"', '42', 'null', '[{"title":"x"}]', '[1,2]']) {
+      const body = await expectRefused(() => api.request('POST', '/api/needs', { token: coord.token, raw }), 400);
+      expect(body.message).toEqual(['the request body must be a JSON object']);
     }
+    const french = await api.request('POST', '/api/offers', { token: donor.token, raw: '[1,2]', headers: { 'accept-language': 'fr' } });
+    expect(french.body.message).toEqual(['le corps de la requête doit être un objet JSON']);
   });
 
   it('answers an unsupported content type with 415, and plain text as a body without fields with 400', async () => {
@@ -63,7 +66,7 @@ describe('bad input', () => {
       () => api.request('POST', '/api/offers', { token: donor.token, raw: 'title=books', headers: { 'content-type': 'text/plain' } }),
       400,
     );
-    expect(body.message).toContain('title must be a string');
+    expect(body.message).toEqual(['the request body must be a JSON object']);
   });
 
   it('refuses prototype-pollution keys', async () => {

@@ -5,6 +5,7 @@ import { LANGUAGES } from '../common/i18n/languages';
 import { formatTranslation, TranslationsModule } from '../common/i18n/translations.module';
 import { NOTIFICATION_KINDS } from '../modules/notifications/entities/notification.entity';
 import { NotificationTexts } from '../modules/notifications/messages';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 
 const catalogue = (language: string, namespace: string): Record<string, string> =>
   JSON.parse(readFileSync(join(__dirname, language, `${namespace}.json`), 'utf8'));
@@ -77,16 +78,28 @@ describe('validation messages', () => {
         classes.push(...Object.values(exported).filter((value): value is new () => object => typeof value === 'function'));
       }
     }
+    // DTOs also live beside controllers (query DTOs) and in common/ (paging).
+    const elsewhere = [
+      ...list(modules).flatMap((module) => list(join(modules, module)).filter((f) => f.endsWith('.controller.ts')).map((f) => join(modules, module, f))),
+      ...list(join(__dirname, '..', 'common', 'pagination')).filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts')).map((f) => join(__dirname, '..', 'common', 'pagination', f)),
+    ];
+    for (const file of elsewhere) {
+      const exported = (await import(file)) as Record<string, unknown>;
+      classes.push(...Object.values(exported).filter((value): value is new () => object => typeof value === 'function'));
+    }
     expect(classes.length).toBeGreaterThan(20);
     const { getMetadataStorage } = await import('class-validator');
+    // Every class loaded so far, exported or not (query DTOs beside their controller).
+    const storage = getMetadataStorage() as unknown as { validationMetadatas: Map<unknown, ValidationMetadata[]> };
     const keys = new Set<string>();
-    for (const cls of classes) {
-      for (const m of getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false)) {
+    for (const metadatas of storage.validationMetadatas.values()) {
+      for (const m of metadatas) {
         const context = (m.context as { i18n?: string } | undefined)?.i18n;
         if (m.type === 'customValidation') keys.add(context ?? (m.name as string));
         if (m.type === 'nestedValidation' || m.type === 'isDefined') keys.add(context ?? m.type);
       }
     }
+    expect(storage.validationMetadatas.size).toBeGreaterThan(20);
     expect(keys.size).toBeGreaterThan(15);
     for (const language of LANGUAGES) {
       const texts = catalogue(language, 'validation');

@@ -1,7 +1,8 @@
-import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger, Optional } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
 import { QueryFailedError } from 'typeorm';
-import { I18nContext } from 'nestjs-i18n';
+import { I18nService } from 'nestjs-i18n';
+import { answerLanguage, RequestWithUser } from '../i18n/answer-language';
 import { DomainError, ErrorKind } from './domain-error';
 import { ValidationFailedException, ValidationIssue } from '../validation/validation';
 
@@ -49,6 +50,8 @@ export interface ErrorBody {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(@Optional() private readonly i18n?: I18nService) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (exception instanceof HttpException && isOwnShape(exception.getResponse())) {
@@ -63,10 +66,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     void reply.status(body.statusCode).send(body);
   }
 
-  /** A refused body, or a malformed id in the path, answered in the request's language (see RequestLanguageResolver). */
+  /** A refused body, or a malformed id in the path, answered in the request's language (see answerLanguage). */
   private inLanguage(exception: unknown, host: ArgumentsHost): ErrorBody | undefined {
-    const i18n = I18nContext.current(host);
-    if (!i18n) return undefined;
+    if (!this.i18n) return undefined;
+    const lang = answerLanguage(host.switchToHttp().getRequest<RequestWithUser>());
     let issues: Array<Pick<ValidationIssue, 'key' | 'args'>>;
     if (exception instanceof ValidationFailedException) {
       issues = exception.issues;
@@ -75,7 +78,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     } else {
       return undefined;
     }
-    const message = issues.map((issue) => i18n.t(`validation.${issue.key}`, { args: issue.args, defaultValue: issue.key }) as string);
+    const message = issues.map((issue) => this.i18n!.t(`validation.${issue.key}`, { lang, args: issue.args, defaultValue: issue.key }) as string);
     return { statusCode: 400, message: exception instanceof ValidationFailedException ? message : message[0], error: 'Bad Request' };
   }
 

@@ -8,6 +8,10 @@ describe('languageFromAcceptLanguage', () => {
     ['en-GB;q=0.4, nl;q=0.4', 'en'],
     ['FR', 'fr'],
     ['fr;q=0, en', 'en'],
+    ['fr_BE', 'fr'],
+    ['en;Q=0.2, nl;Q=0.9', 'nl'],
+    ['de;q=1, fr;q=5, en;q=0.9', 'fr'],
+    ['nl;q=0.5, fr;q=7', 'fr'],
   ])('picks ours with the highest weight from %s', (header, expected) => {
     expect(languageFromAcceptLanguage(header)).toBe(expected);
   });

@@ -19,9 +19,10 @@ export function languageFromAcceptLanguage(header: string | string[] | undefined
     .slice(0, 20)
     .map((part, index) => {
       const [tag, ...params] = part.trim().split(';');
-      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      const q = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('q='));
       const weight = q ? Number(q.slice(2)) : 1;
-      return { language: tag.trim().toLowerCase().split('-')[0], weight: Number.isFinite(weight) ? weight : 0, index };
+      // Weights run from 0 to 1; fr_BE is written as often as fr-BE.
+      return { language: tag.trim().toLowerCase().split(/[-_]/)[0], weight: Number.isFinite(weight) ? Math.min(Math.max(weight, 0), 1) : 0, index };
     })
     .filter((range) => range.weight > 0 && isLanguage(range.language))
     .sort((a, b) => b.weight - a.weight || a.index - b.index);

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { I18nModule } from 'nestjs-i18n';
 import { join } from 'node:path';
 import { DEFAULT_LANGUAGE } from './languages';
-import { RequestLanguageResolver } from './request-language.resolver';
 
 /** src/i18n/<language>/<namespace>.json; copied beside the compiled code by nest-cli.json's assets. */
 export const TRANSLATIONS_PATH = join(__dirname, '..', '..', 'i18n');
@@ -24,9 +23,9 @@ export function formatTranslation(template: string, ...args: Array<string | Reco
 /**
  * nestjs-i18n as the store of every text the service writes for people (notifications,
  * e-mails, calendar, validation messages). Notifications, e-mails and the calendar are
- * written in their recipient's language (profile); an answer's texts (validation messages)
- * in the request's (RequestLanguageResolver, in nestjs-i18n's interceptor). No middleware
- * and no async hook: the language is read from the request object, at little cost per request.
+ * written in their recipient's language (profile); an answer's texts in the request's
+ * (answerLanguage, worked out by the exception filter when it writes one). No resolver, no
+ * middleware, no async hook: the hot routes pay nothing for languages.
  */
 @Module({
   imports: [
@@ -34,7 +33,6 @@ export function formatTranslation(template: string, ...args: Array<string | Reco
       fallbackLanguage: DEFAULT_LANGUAGE,
       loaderOptions: { path: TRANSLATIONS_PATH, watch: false },
       formatter: formatTranslation,
-      resolvers: [RequestLanguageResolver],
       disableMiddleware: true,
       skipAsyncHook: true,
       logging: false,

@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 
 /**
@@ -73,8 +73,22 @@ export function mainMessage(constraints: Record<string, string>): string | undef
   return rule === undefined ? undefined : constraints[rule];
 }
 
+const NOT_AN_OBJECT: ValidationIssue = { path: '', key: 'unknownValue', args: { property: '' }, message: 'the request body must be a JSON object' };
+
+/** Nest's ValidationPipe, but a body that is not a JSON object (an array, a string, null) is refused as such, once. */
+class BodyValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const isDto = typeof metadata.metatype === 'function' && ![String, Number, Boolean, Array, Object].includes(metadata.metatype as never);
+    // No body at all is for the DTO to judge (a POST whose fields are all optional).
+    if (metadata.type === 'body' && isDto && value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+      throw new ValidationFailedException([NOT_AN_OBJECT]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new BodyValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

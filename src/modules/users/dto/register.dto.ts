@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { IsBelgianPostcode, IsText, Trim } from '../../../common/validation/decorators';
+import { IsBelgianPostcode, IsOptionalNotNull, IsText, Trim } from '../../../common/validation/decorators';
 import { SELF_REGISTERED_ROLES, VEHICLES, Vehicle } from '../entities/user.entity';
 import { Language, LANGUAGES } from '../../../common/i18n/languages';
 
@@ -39,12 +39,12 @@ export class ProfileFieldsDto {
   town?: string;
 
   @ApiPropertyOptional({ enum: VEHICLES, default: 'none', description: 'What a volunteer drives' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(VEHICLES)
   vehicle?: Vehicle;
 
   @ApiPropertyOptional({ enum: LANGUAGES, description: 'For notifications, e-mails and the calendar; by default from Accept-Language, else nl' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(LANGUAGES)
   language?: Language;
 }
@@ -52,7 +52,7 @@ export class ProfileFieldsDto {
 /** What a user may change of their own profile (e-mail, role and house are not among it). */
 export class UpdateProfileDto extends ProfileFieldsDto {
   @ApiPropertyOptional({ example: 'An Peeters' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsText(1, 100)
   name?: string;
 }
