@@ -8,8 +8,9 @@
  *   3. starts the baseline (bench/baseline/server.js) and the product's API (APP_ROLE=api, no worker),
  *      checks that both answer the same, and runs autocannon (a child process, 32 connections) on the
  *      wishlist read and on offer creation, alternately, --rounds rounds each;
- *   4. the cost of each global per-request piece: the API again without request logging, helmet or
- *      the hooks (bench/product-variant.ts), each paired with a baseline round;
+ *   4. the cost of each global per-request piece: the API again without request logging, helmet, the
+ *      hooks, the request-context middleware or the i18n interceptor (bench/product-variant.js), each
+ *      paired with a baseline run;
  *   5. starts the worker (APP_ROLE=worker): the engine re-optimises every category of the seeded data
  *      while the API serves reads (its event-loop delay is read from its own /metrics), then offers at
  *      --rate a second for --pipeline seconds: POST → first proposal, acceptance → pickup, the outbox
@@ -23,7 +24,7 @@
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -109,6 +110,18 @@ async function waitUntil(what: string, proc: Proc, test: () => Promise<boolean>,
     await sleep(200);
   }
   throw new Error(`${what}: not within ${timeoutMs / 1000} s:\n${tail(proc)}`);
+}
+
+/** dist/src/main.js exists and no file of src/ or migrations/ changed after it was built. */
+function builtIsFresh(): boolean {
+  const built = join(REPO, 'dist', 'src', 'main.js');
+  if (!existsSync(built)) return false;
+  const builtAt = statSync(built).mtimeMs;
+  const newer = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((entry) =>
+      entry.isDirectory() ? newer(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs > builtAt,
+    );
+  return !newer(join(REPO, 'src')) && !newer(join(REPO, 'migrations'));
 }
 
 const healthy = (port: number) => async () => (await request(port, 'GET', '/health', undefined, undefined, 2_000)).status === 200;
@@ -477,7 +490,9 @@ async function main(): Promise<void> {
     let mainScript = join('dist', 'src', 'main.js');
     let nodeArgs: string[] = [];
     results.productRuntime = 'node dist/src/main.js (npm run build)';
-    if (!useTsNode) {
+    if (!useTsNode && builtIsFresh()) {
+      log('build: dist/ is newer than every file of src/ and migrations/, not rebuilt');
+    } else if (!useTsNode) {
       log('build: npm run build');
       try {
         execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -587,7 +602,7 @@ async function main(): Promise<void> {
         { strip: '', fix: 'jwt-key', routes: ['offers'] },
       ];
       for (const variant of variants) {
-        const proc = spawnNode('variant', ['-r', 'ts-node/register/transpile-only', join('bench', 'product-variant.ts')], {
+        const proc = spawnNode('variant', [...nodeArgs, join('bench', 'product-variant.js')], {
           ...baseEnv,
           APP_ROLE: 'api',
           PORT: String(ports.variant),
@@ -601,7 +616,8 @@ async function main(): Promise<void> {
           for (const route of variant.routes) {
             const requests = route === 'wishlist' ? wishlistRequests : offerRequests;
             const file = har(`${route}-variant`, ports.variant, requests);
-            await autocannon('variant', ports.variant, file, 1);
+            // Long enough for the new process's JIT to settle: its compile threads count in its CPU time.
+            await autocannon('variant', ports.variant, file, 4);
             const p = await autocannon('variant', ports.variant, file, VARIANT_S, proc.child.pid);
             const b = await autocannon('baseline', ports.baseline, har(route, ports.baseline, requests), VARIANT_S, baseline.child.pid);
             const entry = {
@@ -1077,7 +1093,7 @@ function markdown(r: Results): string {
     parts.push(
       '',
       table(
-        [`API without a global piece (bench/product-variant.ts), one ${VARIANT_S} s run each, paired with a baseline run`, 'route', 'req/s', 'p99 ms', 'CPU ms/request', 'baseline req/s (CPU ms/request)', 'ratio'],
+        [`API without a global piece (bench/product-variant.js), one ${VARIANT_S} s run each, paired with a baseline run`, 'route', 'req/s', 'p99 ms', 'CPU ms/request', 'baseline req/s (CPU ms/request)', 'ratio'],
         r.variants.map((v) => [v.strip, v.route, fmtInt(v.productRps), String(v.productP99), String(v.cpuMsPerRequest), `${fmtInt(v.baselineRps)} (${v.baselineCpuMsPerRequest})`, `**${v.ratio}**`]),
       ),
     );
