@@ -494,11 +494,17 @@ async function main(): Promise<void> {
       log('build: dist/ is newer than every file of src/ and migrations/, not rebuilt');
     } else if (!useTsNode) {
       log('build: npm run build');
+      const buildStarted = Date.now();
       try {
         execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
       } catch (error) {
-        log(`build failed (${String((error as { stderr?: Buffer }).stderr ?? '').split('\n').find((l) => l.trim()) ?? 'unknown'}): running from sources with ts-node instead`);
-        mainScript = 'src/main.ts';
+        const output = String((error as { stdout?: Buffer }).stdout ?? '') + String((error as { stderr?: Buffer }).stderr ?? '');
+        const first = output.split('\n').find((line) => /error/i.test(line))?.replace(/\x1b\[[0-9;]*m/g, '').trim() ?? 'unknown';
+        // tsc emits JavaScript despite type errors (as ts-node --transpile-only would run it): use it when it is there.
+        const emitted = existsSync(join(REPO, mainScript)) && statSync(join(REPO, mainScript)).mtimeMs >= buildStarted;
+        log(`build reported errors (${first}): ${emitted ? 'running the JavaScript it emitted' : 'running from sources with ts-node instead'}`);
+        results.productRuntime = `node dist/src/main.js (emitted by npm run build despite: ${first})`;
+        if (!emitted) mainScript = 'src/main.ts';
       }
     } else {
       mainScript = 'src/main.ts';
