@@ -168,6 +168,13 @@ describe('bad input', () => {
     expect(nl.body.message).toEqual(expect.arrayContaining(['quantity mag niet kleiner zijn dan 1', 'pickupAddress.postcode moet een Belgische postcode zijn: 4 cijfers van 1000 tot 9999']));
     const id = await api.request('GET', '/api/offers/not-a-uuid', { token: dutch.token, headers: { 'accept-language': '' } });
     expect(id.body).toEqual({ statusCode: 400, message: 'Ongeldige id in het adres (een UUID verwacht)', error: 'Bad Request' });
+    // Domain errors too, with their stable code.
+    const unknown = await api.request('GET', `/api/offers/${randomUUID()}`, { token: donor.token, headers: { 'accept-language': 'fr' } });
+    expect(unknown.body).toEqual({ statusCode: 404, message: 'Offre introuvable', error: 'Not Found', code: 'NOT_FOUND' });
+    const login = await api.request('POST', '/api/auth/login', { body: { email: 'nobody@example.be', password: 'not-the-password' }, headers: { 'accept-language': 'nl-BE' } });
+    expect(login.body).toMatchObject({ statusCode: 401, message: 'Verkeerd e-mailadres of wachtwoord', code: 'WRONG_CREDENTIALS' });
+    const role = await api.request('POST', '/api/needs', { token: donor.token, body: needBody(), headers: { 'accept-language': 'fr' } });
+    expect(role.body).toMatchObject({ statusCode: 403, message: 'Cette action est réservée aux comptes coordinator / admin', code: 'ROLE_REQUIRED' });
     // Anonymous, without Accept-Language: Dutch, the default.
     const anonymous = await api.request('POST', '/api/auth/register', { body: { email: 'x' }, headers: { 'accept-language': '' } });
     expect(anonymous.body.message).toContain('email moet een e-mailadres zijn');

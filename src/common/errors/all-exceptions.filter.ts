@@ -4,7 +4,7 @@ import { QueryFailedError } from 'typeorm';
 import { I18nService } from 'nestjs-i18n';
 import { answerLanguage, RequestWithUser } from '../i18n/answer-language';
 import { DomainError, ErrorKind } from './domain-error';
-import { ValidationFailedException, ValidationIssue } from '../validation/validation';
+import { ValidationFailedException } from '../validation/validation';
 
 const STATUS_OF_KIND: Record<ErrorKind, HttpStatus> = {
   'bad-request': HttpStatus.BAD_REQUEST,
@@ -66,20 +66,26 @@ export class AllExceptionsFilter implements ExceptionFilter {
     void reply.status(body.statusCode).send(body);
   }
 
-  /** A refused body, or a malformed id in the path, answered in the request's language (see answerLanguage). */
+  /**
+   * The answers people read — a refused body, a malformed id in the path, a domain error —
+   * written in the request's language (see answerLanguage); the English text is the fallback.
+   */
   private inLanguage(exception: unknown, host: ArgumentsHost): ErrorBody | undefined {
     if (!this.i18n) return undefined;
+    const i18n = this.i18n;
     const lang = answerLanguage(host.switchToHttp().getRequest<RequestWithUser>());
-    let issues: Array<Pick<ValidationIssue, 'key' | 'args'>>;
-    if (exception instanceof ValidationFailedException) {
-      issues = exception.issues;
-    } else if (exception instanceof BadRequestException && exception.message === 'Validation failed (uuid is expected)') {
-      issues = [{ key: 'uuidParameter', args: {} }];
-    } else {
-      return undefined;
+    const t = (key: string, args: Record<string, unknown>, fallback: string) => i18n.t(key, { lang, args, defaultValue: fallback }) as string;
+    if (exception instanceof DomainError) {
+      return { ...this.toBody(exception), message: t(`errors.${exception.key}`, exception.args, exception.message) };
     }
-    const message = issues.map((issue) => this.i18n!.t(`validation.${issue.key}`, { lang, args: issue.args, defaultValue: issue.key }) as string);
-    return { statusCode: 400, message: exception instanceof ValidationFailedException ? message : message[0], error: 'Bad Request' };
+    if (exception instanceof ValidationFailedException) {
+      const message = exception.issues.map((issue) => t(`validation.${issue.key}`, issue.args, issue.message));
+      return { statusCode: 400, message, error: 'Bad Request' };
+    }
+    if (exception instanceof BadRequestException && exception.message === 'Validation failed (uuid is expected)') {
+      return { statusCode: 400, message: t('validation.uuidParameter', {}, exception.message), error: 'Bad Request' };
+    }
+    return undefined;
   }
 
   toBody(exception: unknown): ErrorBody {

@@ -33,6 +33,8 @@ export function formatTranslation(template: string, ...args: Array<string | Reco
       fallbackLanguage: DEFAULT_LANGUAGE,
       loaderOptions: { path: TRANSLATIONS_PATH, watch: false },
       formatter: formatTranslation,
+      // The language is chosen where a text is written; nestjs-i18n insists on a resolver, so it gets one that names none.
+      resolvers: [{ resolve: () => undefined }],
       disableMiddleware: true,
       skipAsyncHook: true,
       logging: false,

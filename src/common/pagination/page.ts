@@ -2,7 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { badRequest } from '../errors/domain-error';
+
+import { invalidCursor } from '../../common/errors/domain-error';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -61,7 +62,7 @@ export function encodeCursor(id: string): string {
 
 export function decodeCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!UUID.test(id)) throw badRequest('INVALID_CURSOR', 'cursor is not a cursor this API returned');
+  if (!UUID.test(id)) throw invalidCursor();
   return id;
 }
 

@@ -1,4 +1,5 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { roleRequired, tokenInvalid, tokenRequired } from '../../common/errors/domain-error';
 import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
 import { AuthUser } from '../../common/auth/auth-user';
@@ -29,13 +30,13 @@ export class AuthGuard implements CanActivate {
       if (user) request.user = user;
       return true;
     }
-    if (!token) throw new UnauthorizedException('A bearer token is required');
-    if (!user) throw new UnauthorizedException('The token is invalid or expired');
+    if (!token) throw tokenRequired();
+    if (!user) throw tokenInvalid();
     request.user = user;
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(user.role)) {
-      throw new ForbiddenException(`This action is for ${roles.join(' or ')} accounts`);
+      throw roleRequired(roles);
     }
     return true;
   }

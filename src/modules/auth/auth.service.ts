@@ -1,9 +1,10 @@
-import { Injectable, OnApplicationBootstrap, UnauthorizedException } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../../config/app-config';
 import { LoginDto, RegisterDto } from '../users/dto/register.dto';
 import { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
+import { wrongCredentials } from '../../common/errors/domain-error';
 
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {
@@ -25,7 +26,7 @@ export class AuthService implements OnApplicationBootstrap {
 
   async login(dto: LoginDto): Promise<{ accessToken: string; user: User }> {
     const user = await this.users.verifyCredentials(dto.email, dto.password);
-    if (!user) throw new UnauthorizedException('Wrong e-mail address or password');
+    if (!user) throw wrongCredentials();
     const accessToken = await this.jwt.signAsync({ sub: user.id, role: user.role });
     return { accessToken, user };
   }

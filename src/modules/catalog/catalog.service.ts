@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { badRequest } from '../../common/errors/domain-error';
+import { unknownCategory } from '../../common/errors/domain-error';
 import { Category } from './entities/category.entity';
 
 @Injectable()
@@ -15,7 +15,7 @@ export class CatalogService {
   /** Refuses a category code that is not in the catalogue, naming the field. */
   async assertExists(code: string, field = 'categoryCode'): Promise<void> {
     if (!(await this.categories.existsBy({ code }))) {
-      throw badRequest('UNKNOWN_CATEGORY', `${field} "${code}" is not a category`);
+      throw unknownCategory(field, code);
     }
   }
 }

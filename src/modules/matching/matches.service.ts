@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../../common/auth/auth-user';
-import { forbidden, notFound } from '../../common/errors/domain-error';
+import { impactOfOwnHouse, notFound } from '../../common/errors/domain-error';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, Page } from '../../common/pagination/page';
 import { transactionWithRetry } from '../../database/transactions';
 import { JobName } from '../../queue/catalogue';
@@ -105,7 +105,7 @@ export class MatchesService {
     let houseSlug: string | null = null;
     if (caller.role === 'coordinator') {
       const [own]: Array<{ id: string; slug: string }> = await this.dataSource.query(`SELECT id, slug FROM houses WHERE id = $1`, [caller.houseId]);
-      if (house !== undefined && house !== own.slug) throw forbidden('A coordinator sees the impact of their own house only');
+      if (house !== undefined && house !== own.slug) throw impactOfOwnHouse();
       ({ id: houseId, slug: houseSlug } = own);
     } else if (house !== undefined) {
       const [found]: Array<{ id: string; slug: string }> = await this.dataSource.query(`SELECT id, slug FROM houses WHERE slug = $1`, [house]);

@@ -1,8 +1,8 @@
-import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../../common/auth/auth-user';
-import { badRequest, notFound } from '../../common/errors/domain-error';
+import { calendarKeyRequired, invalidCursor, notFound, roleRequired } from '../../common/errors/domain-error';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, Page, PageQueryDto } from '../../common/pagination/page';
 import { Clock } from '../../common/time/clock';
 import { AppConfig } from '../../config/app-config';
@@ -17,16 +17,7 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { Vehicle } from '../users/entities/user.entity';
 import { CancelPickupDto, FailedPickupDto, ListPickupsQueryDto } from './dto/pickup.dto';
 import { PickupStatus } from './entities/pickup.entity';
-import {
-  notYourPickup,
-  pickupInProgress,
-  pickupAlreadyAssigned,
-  pickupHasNoWindow,
-  pickupOverlaps,
-  pickupWrongState,
-  vehicleTooSmall,
-  volunteersListUnassigned,
-} from './pickups.errors';
+import { notYourPickup, pickupInProgress, pickupAlreadyAssigned, pickupHasNoWindow, pickupOverlaps, pickupWrongState, vehicleTooSmall, volunteersListUnassigned } from './pickups.errors';
 import { calendarKey, calendarKeyOwner } from './calendar-key';
 import { chooseWindow, DEFAULT_RECEIVING_HOURS, Interval, mergeTouching, ReceivingHours, reminderAt } from './scheduling';
 import { Language } from '../../common/i18n/languages';
@@ -444,14 +435,14 @@ export class PickupsService {
   /** The volunteer whose feed this is, and the language they read it in. */
   async calendarOwner(caller: AuthUser | undefined, key: string | undefined): Promise<{ id: string; language: Language }> {
     if (caller) {
-      if (caller.role !== 'volunteer') throw new ForbiddenException('This action is for volunteer accounts');
+      if (caller.role !== 'volunteer') throw roleRequired(['volunteer']);
       return { id: caller.id, language: caller.language };
     }
     const owner = key ? calendarKeyOwner(this.config.jwtSecret, key) : null;
     const [user] = owner
       ? await this.dataSource.query(`SELECT id, language FROM users WHERE id = $1 AND role = 'volunteer' AND erased_at IS NULL`, [owner])
       : [];
-    if (!user) throw new UnauthorizedException('A bearer token or a calendar key is required');
+    if (!user) throw calendarKeyRequired();
     return { id: user.id, language: user.language };
   }
 
@@ -617,7 +608,7 @@ export class PickupsService {
 
 function decodeOffset(cursor: string): number {
   const match = /^offset:(\d{1,7})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw badRequest('INVALID_CURSOR', 'cursor is not a cursor this API returned');
+  if (!match) throw invalidCursor();
   return Number(match[1]);
 }
 

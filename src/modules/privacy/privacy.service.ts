@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuthUser } from '../../common/auth/auth-user';
 import { Clock } from '../../common/time/clock';
-import { forbidden, notFound } from '../../common/errors/domain-error';
+import { adminNotErasable, notFound } from '../../common/errors/domain-error';
 import { transactionWithRetry } from '../../database/transactions';
 import { HistoryService } from '../history/history.service';
 import { StatusChange } from '../history/entities/status-change.entity';
@@ -62,7 +62,7 @@ export class PrivacyService {
   async eraseByAdmin(admin: AuthUser, userId: string): Promise<void> {
     const target = await this.users.findActive(userId);
     if (!target) throw notFound('User');
-    if (target.role === 'admin') throw forbidden('An admin account cannot be erased this way', 'ADMIN_NOT_ERASABLE');
+    if (target.role === 'admin') throw adminNotErasable();
     await this.erase(admin, { id: target.id, role: target.role, houseId: target.houseId, language: target.language });
   }
 }

@@ -1,7 +1,7 @@
 import { badRequest, conflict } from '../../common/errors/domain-error';
 
 export const emailTaken = () => conflict('EMAIL_TAKEN', 'An account with this e-mail address already exists');
-export const unknownHouse = (slug: string) => badRequest('UNKNOWN_HOUSE', `houseSlug "${slug}" is not a house`);
+export const unknownHouse = (slug: string) => badRequest('UNKNOWN_HOUSE', `houseSlug "${slug}" is not a house`, { field: 'houseSlug', slug });
 export const houseOnlyForCoordinators = () =>
   badRequest('HOUSE_ONLY_FOR_COORDINATORS', 'houseSlug is only for a coordinator');
 export const passwordIsEmail = () => badRequest('PASSWORD_IS_EMAIL', 'password must not be your e-mail address');
