@@ -108,6 +108,9 @@ describe('faults: a worker is killed in the middle of its jobs', () => {
   it(`survives ${KILLS} SIGKILLs of its worker during jobs, and a new worker finishes everything once`, async () => {
     worker = await startWorker();
     traffic = load();
+    // The flow is under way before the first kill: proposals accepted, a pickup claimed (a reminder).
+    const { statuses: seen } = traffic;
+    await until('a first claim', async () => seen['claim 200'] ?? 0, (n) => n > 0, 60_000, 100);
     const stranded: Array<{ queue: string; id: string }> = [];
     let kills = 0;
     let lastKillAt = 0;
