@@ -25,9 +25,8 @@ export class TokenAuthenticator {
     } catch {
       return undefined;
     }
-    if (typeof payload.sub !== 'string') return undefined;
-    const user = await this.users.findActive(payload.sub);
-    return user ? { id: user.id, role: user.role, houseId: user.houseId, language: user.language } : undefined;
+    if (typeof payload.sub !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(payload.sub)) return undefined;
+    return this.users.findIdentity(payload.sub);
   }
 }
 
