@@ -25,6 +25,9 @@ export function databaseOptions(databaseUrl: string): DataSourceOptions {
       connectionTimeoutMillis: 5_000,
       // A statement stuck behind a lock must not hold a request forever.
       statement_timeout: 15_000,
+      // And a server that stops answering (a network partition: the socket stays open, silent)
+      // must not either: the client gives up a little after the server would have.
+      query_timeout: 20_000,
       application_name: 'inkind',
     },
   };

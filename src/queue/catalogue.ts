@@ -69,6 +69,16 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600, count: 5_000 },
 };
 
+/**
+ * How fast the jobs of a worker that died (SIGKILL, a lost machine) go to another one. A job's
+ * lock lasts lockDuration and is renewed at half of it while the job runs (the long matching
+ * work runs in a worker thread, so the event loop stays free to renew it); every
+ * stalledInterval a worker looks for jobs whose lock expired and takes them back. A job may be
+ * taken back twice before it counts as failed (every handler is idempotent): BullMQ's defaults
+ * (30 s, 30 s, once) kept a dead worker's work waiting 65–97 s (npm run test:faults).
+ */
+export const WORKER_RECOVERY = { lockDuration: 15_000, stalledInterval: 5_000, maxStalledCount: 2 } as const;
+
 export interface JobTuning {
   matchingDebounceMs: number;
 }

@@ -142,6 +142,8 @@ describe('AllExceptionsFilter.toBody', () => {
 
     it('answers a dropped database connection with 503', () => {
       expect(filter.toBody(new Error('Connection terminated unexpectedly')).statusCode).toBe(503);
+      // pg's own client-side timeout (query_timeout), when the server went silent.
+      expect(filter.toBody(new Error('Query read timeout')).statusCode).toBe(503);
     });
   });
 });

@@ -138,7 +138,7 @@ function isUnavailable(exception: unknown): boolean {
   const error = exception as { code?: unknown; message?: unknown } | null;
   if (typeof error?.code === 'string' && UNAVAILABLE_NETWORK_CODES.has(error.code)) return true;
   const message = typeof error?.message === 'string' ? error.message : '';
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(message);
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Query read timeout/i.test(message);
 }
 
 export function reasonPhrase(status: number): string {
