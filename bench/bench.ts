@@ -605,7 +605,6 @@ async function main(): Promise<void> {
         { strip: 'context', routes: ['wishlist'] },
         { strip: 'i18n', routes: ['wishlist'] },
         { strip: ALL, routes: ['wishlist', 'offers'] },
-        { strip: '', fix: 'jwt-key', routes: ['offers'] },
       ];
       for (const variant of variants) {
         const proc = spawnNode('variant', [...nodeArgs, join('bench', 'product-variant.js')], {

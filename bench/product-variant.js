@@ -8,18 +8,14 @@
  *   request-log  nestjs-pino's pino-http middleware (the JSON line per request)
  *   helmet       @fastify/helmet's security headers
  *   hooks        the onRequest hook (x-request-id) and the onResponse hook (HTTP metrics) of configureApp
- *   context      AppModule's RequestContextMiddleware (the request id in an AsyncLocalStorage, for tracing)
+ *   context      entering the request id's AsyncLocalStorage context (in the request-id hook, for tracing)
  *   i18n         nestjs-i18n's global interceptor (the request's language for validation messages)
- * and BENCH_FIX=jwt-key gives @nestjs/jwt its secret as a KeyObject made once, instead of the string that
- * jsonwebtoken tries (and fails) to parse as a public key on every verification.
  * Nothing here is used by the product itself.
  */
 require('reflect-metadata');
-const { createSecretKey } = require('node:crypto');
 const { join } = require('node:path');
 const { RequestMethod } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
-const { JwtService } = require('@nestjs/jwt');
 const helmet = require('@fastify/helmet').default;
 
 const list = (value) => new Set((value || '').split(',').filter(Boolean));
@@ -40,7 +36,11 @@ async function main() {
     const original = logging.loggingParams;
     logging.loggingParams = (...args) => ({ ...original(...args), forRoutes: [{ path: 'bench-never-requested', method: RequestMethod.GET }] });
   }
-  if (strip.has('context')) AppModule.prototype.configure = () => undefined;
+  if (strip.has('context')) {
+    // The request-id hook of app.ts enters the context through this export: make it a pass-through.
+    const requestContext = require(join(appDir, 'common/logging/request-context'));
+    requestContext.withRequestId = (_id, run) => run();
+  }
   if (strip.has('i18n')) {
     const { I18nLanguageInterceptor } = require('nestjs-i18n/dist/interceptors/i18n-language.interceptor');
     I18nLanguageInterceptor.prototype.intercept = (_context, next) => next.handle();
@@ -67,10 +67,6 @@ async function main() {
   await configureApp(app, config);
   adapter.register = register;
   fastify.addHook = addHook;
-  if (fix.has('jwt-key')) {
-    const jwt = app.get(JwtService, { strict: false });
-    jwt.options.secret = createSecretKey(Buffer.from(String(jwt.options.secret)));
-  }
   await app.listen({ port: config.PORT, host: '127.0.0.1' });
   console.log(`bench variant listening on ${config.PORT} without: ${[...strip].join(', ') || 'nothing'}; fixes: ${[...fix].join(', ') || 'none'}`);
 }
