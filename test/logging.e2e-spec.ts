@@ -1,21 +1,13 @@
-import { PassThrough } from 'node:stream';
 import { Api, offerBody, PASSWORD, register } from './helpers/api';
+import { captureLogLines } from './helpers/log-capture';
 import { startApp, TestApp } from './helpers/test-app';
 
 describe('structured logs', () => {
   let t: TestApp;
   let api: Api;
-  const lines: string[] = [];
+  const { destination, lines } = captureLogLines();
 
   beforeAll(async () => {
-    const destination = new PassThrough();
-    let buffer = '';
-    destination.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const parts = buffer.split('\n');
-      buffer = parts.pop() ?? '';
-      lines.push(...parts.filter(Boolean));
-    });
     t = await startApp({ LOG_LEVEL: 'info' }, { logDestination: destination });
     api = new Api(t.app);
   });

@@ -1,7 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
-import { PassThrough } from 'node:stream';
 import { Api, coordinator, needBody, offerBody, register } from './helpers/api';
+import { captureLogLines } from './helpers/log-capture';
 import { startApp, TestApp } from './helpers/test-app';
 import { QueueName } from '../src/queue/catalogue';
 
@@ -12,17 +12,10 @@ import { QueueName } from '../src/queue/catalogue';
 describe('request ids in background work', () => {
   let t: TestApp;
   let api: Api;
-  const logged: Array<Record<string, unknown>> = [];
+  const { destination, lines } = captureLogLines();
+  const logged = (): Array<Record<string, unknown>> => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
 
   beforeAll(async () => {
-    const destination = new PassThrough();
-    let buffer = '';
-    destination.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const parts = buffer.split('\n');
-      buffer = parts.pop() ?? '';
-      logged.push(...parts.filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>));
-    });
     t = await startApp({ LOG_LEVEL: 'info' }, { jobs: true, logDestination: destination });
     api = new Api(t.app);
   });
@@ -63,7 +56,7 @@ describe('request ids in background work', () => {
     expect(await job?.getState()).toBe('completed');
 
     // The log lines of the request and of the jobs it caused all carry its id.
-    const traced = logged.filter((line) => line.requestId === 'trace-offer-1');
+    const traced = logged().filter((line) => line.requestId === 'trace-offer-1');
     expect(traced.some((line) => (line.req as { id?: string } | undefined)?.id === 'trace-offer-1')).toBe(true);
     expect(traced.some((line) => line.context === 'MatchingService')).toBe(true);
   });
