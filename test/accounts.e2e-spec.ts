@@ -32,6 +32,17 @@ describe('accounts and roles', () => {
       expect(row.password_hash).toMatch(/^\$argon2id\$/);
     });
 
+    it('needs a volunteer’s postcode, and keeps it', async () => {
+      const res = await api.post('/api/auth/register', { email: uniqueEmail('nowhere'), password: PASSWORD, name: 'Nomad', role: 'volunteer' });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 'POSTCODE_REQUIRED', message: 'postcode is required for a volunteer: pickups are offered to the nearest volunteers' });
+      const volunteer = await register(api, 'volunteer', { postcode: '9000', town: 'Gent' });
+      expect((await api.patch('/api/me', { postcode: null }, volunteer.token)).body.code).toBe('POSTCODE_REQUIRED');
+      expect((await api.patch('/api/me', { postcode: '2000', town: 'Antwerpen' }, volunteer.token)).body.postcode).toBe('2000');
+      // A donor's postcode stays optional.
+      expect((await api.post('/api/auth/register', { email: uniqueEmail('donor'), password: PASSWORD, name: 'Don', role: 'donor' })).status).toBe(201);
+    });
+
     it('creates a volunteer with a vehicle', async () => {
       const res = await api.post('/api/auth/register', {
         email: uniqueEmail('volunteer'),
@@ -70,7 +81,7 @@ describe('accounts and roles', () => {
     it('refuses an e-mail address already registered, whatever its case', async () => {
       const email = uniqueEmail('twice');
       expect((await api.post('/api/auth/register', { email, password: PASSWORD, name: 'One', role: 'donor' })).status).toBe(201);
-      const again = await api.post('/api/auth/register', { email: email.toUpperCase(), password: PASSWORD, name: 'Two', role: 'volunteer' });
+      const again = await api.post('/api/auth/register', { email: email.toUpperCase(), password: PASSWORD, name: 'Two', role: 'volunteer', postcode: '1000' });
       expect(again.status).toBe(409);
       expect(again.body).toMatchObject({ statusCode: 409, error: 'Conflict', code: 'EMAIL_TAKEN' });
     });

@@ -75,7 +75,9 @@ export function uniqueEmail(prefix: string): string {
 /** Registers a donor or volunteer and logs them in. */
 export async function register(api: Api, role: 'donor' | 'volunteer', extra: Record<string, unknown> = {}): Promise<Account> {
   const email = typeof extra.email === 'string' ? extra.email : uniqueEmail(role);
-  const res = await api.post('/api/auth/register', { email, password: PASSWORD, name: `Test ${role}`, role, ...extra });
+  // A volunteer needs a place (pickups go to the nearest): Brussels unless the test says otherwise.
+  const place = role === 'volunteer' ? { postcode: '1000', town: 'Brussel' } : {};
+  const res = await api.post('/api/auth/register', { email, password: PASSWORD, name: `Test ${role}`, role, ...place, ...extra });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: res.body.id, email, token: await api.login(email, PASSWORD) };
 }

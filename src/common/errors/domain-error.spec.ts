@@ -39,6 +39,7 @@ const raised: Record<string, DomainError[]> = {
   unknownHouse: [users.unknownHouse('nowhere')],
   houseOnlyForCoordinators: [users.houseOnlyForCoordinators()],
   passwordIsEmail: [users.passwordIsEmail()],
+  postcodeRequired: [users.postcodeRequired()],
   notFound: (['Offer', 'Need', 'Match', 'Pickup', 'House', 'User', 'Notification'] as const).map((what) => common.notFound(what)),
   invalidCursor: [common.invalidCursor()],
   tokenRequired: [common.tokenRequired()],

@@ -23,7 +23,7 @@ export class UsersController {
   @Patch('me')
   @ApiOkResponse({ type: UserResponseDto, description: 'Name, phone, postcode, town, vehicle and language; e-mail, role and house are not the caller’s to change' })
   async updateMe(@CurrentUser() caller: AuthUser, @Body() dto: UpdateProfileDto): Promise<UserResponseDto> {
-    return toUserResponse(await this.users.updateProfile(caller.id, dto));
+    return toUserResponse(await this.users.updateProfile(caller, dto));
   }
 
   @Post('users')

@@ -4,4 +4,6 @@ export const emailTaken = () => conflict('EMAIL_TAKEN', 'An account with this e-
 export const unknownHouse = (slug: string) => badRequest('UNKNOWN_HOUSE', `houseSlug "${slug}" is not a house`, { field: 'houseSlug', slug });
 export const houseOnlyForCoordinators = () =>
   badRequest('HOUSE_ONLY_FOR_COORDINATORS', 'houseSlug is only for a coordinator');
+export const postcodeRequired = () =>
+  badRequest('POSTCODE_REQUIRED', 'postcode is required for a volunteer: pickups are offered to the nearest volunteers');
 export const passwordIsEmail = () => badRequest('PASSWORD_IS_EMAIL', 'password must not be your e-mail address');

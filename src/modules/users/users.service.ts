@@ -8,7 +8,7 @@ import { RegisterDto, UpdateProfileDto } from './dto/register.dto';
 import { DEFAULT_LANGUAGE, Language, languageFromAcceptLanguage } from '../../common/i18n/languages';
 import { User } from './entities/user.entity';
 import { hashPassword, verifyPassword } from './password-hasher';
-import { emailTaken, houseOnlyForCoordinators, passwordIsEmail, unknownHouse } from './users.errors';
+import { emailTaken, houseOnlyForCoordinators, passwordIsEmail, postcodeRequired, unknownHouse } from './users.errors';
 import { AuthUser } from '../../common/auth/auth-user';
 
 @Injectable()
@@ -22,11 +22,15 @@ export class UsersService {
 
   /** A new donor or volunteer; without a chosen language, the browser's (Accept-Language), else Dutch. */
   register(dto: RegisterDto, acceptLanguage?: string): Promise<User> {
+    // Pickups go to the volunteers near the donor, nearest first: a volunteer without a place would never hear of one.
+    if (dto.role === 'volunteer' && !dto.postcode) throw postcodeRequired();
     return this.create({ ...dto, language: dto.language ?? languageFromAcceptLanguage(acceptLanguage) ?? DEFAULT_LANGUAGE, houseId: null });
   }
 
   /** Changes the caller's own profile; fields left out stay as they are. */
-  async updateProfile(id: string, dto: UpdateProfileDto): Promise<User> {
+  async updateProfile(caller: AuthUser, dto: UpdateProfileDto): Promise<User> {
+    const id = caller.id;
+    if (caller.role === 'volunteer' && dto.postcode === null) throw postcodeRequired();
     const changes = Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined));
     if (Object.keys(changes).length > 0) await this.users.update({ id, erasedAt: IsNull() }, changes);
     return (await this.findActive(id)) as User;
