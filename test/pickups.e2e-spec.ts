@@ -96,6 +96,11 @@ describe('pickups through the API and the real queues', () => {
     expect((await api.request('GET', someoneElse)).status).toBe(401);
 
     expect((await api.post(`/api/pickups/${pickup.id}/collected`, {}, vanDriver.token)).body.status).toBe('collected');
+    // The volunteer's own list narrows to what is still to do.
+    const ids = async (query: string) => (await api.get(`/api/pickups/mine${query}`, vanDriver.token)).body.items.map((p: { id: string }) => p.id);
+    expect(await ids('?status=collected')).toContain(pickup.id);
+    expect(await ids('?status=assigned')).not.toContain(pickup.id);
+    expect((await api.get('/api/pickups/mine?status=lost', vanDriver.token)).status).toBe(400);
     const delivered = await api.post(`/api/pickups/${pickup.id}/delivered`, {}, hejmo.token);
     expect(delivered.body.status).toBe('delivered');
     expect((await api.post(`/api/pickups/${pickup.id}/delivered`, {}, vanDriver.token)).body.status).toBe('delivered');

@@ -13,12 +13,12 @@ import {
 import { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, OptionalUser, Public, Roles } from '../../common/auth/decorators';
 import { ApiPageResponse } from '../../common/pagination/api-page';
-import { Page, PageQueryDto } from '../../common/pagination/page';
+import { Page } from '../../common/pagination/page';
 import { Clock } from '../../common/time/clock';
 import { StatusChangeResponseDto, toStatusChangeResponse } from '../history/dto/status-change-response.dto';
 import { pickupsCalendar } from './calendar';
 import { NotificationTexts } from '../notifications/messages';
-import { CalendarLinkDto, CalendarQueryDto, CancelPickupDto, FailedPickupDto, ListPickupsQueryDto, PickupResponseDto } from './dto/pickup.dto';
+import { CalendarLinkDto, CalendarQueryDto, CancelPickupDto, FailedPickupDto, ListPickupsQueryDto, MyPickupsQueryDto, PickupResponseDto } from './dto/pickup.dto';
 import { toPickupResponse } from './pickup-response';
 import { PickupsService, PickupView } from './pickups.service';
 
@@ -41,7 +41,7 @@ export class PickupsController {
   @Get('mine')
   @Roles('volunteer')
   @ApiPageResponse(PickupResponseDto)
-  async mine(@CurrentUser() caller: AuthUser, @Query() query: PageQueryDto): Promise<Page<PickupResponseDto>> {
+  async mine(@CurrentUser() caller: AuthUser, @Query() query: MyPickupsQueryDto): Promise<Page<PickupResponseDto>> {
     return this.page(caller, await this.pickups.mine(caller, query));
   }
 

@@ -15,7 +15,7 @@ import { StatusChange } from '../history/entities/status-change.entity';
 import { Actor, HistoryService, SYSTEM_ACTOR } from '../history/history.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { Vehicle } from '../users/entities/user.entity';
-import { CancelPickupDto, FailedPickupDto, ListPickupsQueryDto } from './dto/pickup.dto';
+import { CancelPickupDto, FailedPickupDto, ListPickupsQueryDto, MyPickupsQueryDto } from './dto/pickup.dto';
 import { PickupStatus } from './entities/pickup.entity';
 import { notYourPickup, pickupInProgress, pickupAlreadyAssigned, pickupHasNoWindow, pickupOverlaps, pickupWrongState, vehicleTooSmall, volunteersListUnassigned } from './pickups.errors';
 import { calendarKey, calendarKeyOwner } from './calendar-key';
@@ -278,8 +278,12 @@ export class PickupsService {
   }
 
   /** The caller's claimed pickups, latest window first. */
-  mine(caller: AuthUser, query: PageQueryDto): Promise<Page<PickupView>> {
-    return this.page([`p.volunteer_id = $1`], [caller.id], query, 'p.window_start', 'window_start');
+  /** The caller's pickups, latest window first; `status` narrows them (the ones still to do: assigned, collected). */
+  mine(caller: AuthUser, query: MyPickupsQueryDto): Promise<Page<PickupView>> {
+    const where = [`p.volunteer_id = $1`];
+    const params: unknown[] = [caller.id];
+    if (query.status !== undefined) where.push(`p.status = $${params.push(query.status)}`);
+    return this.page(where, params, query, 'p.window_start', 'window_start');
   }
 
   async get(caller: AuthUser, id: string): Promise<PickupView> {

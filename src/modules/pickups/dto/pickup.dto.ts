@@ -11,6 +11,13 @@ export class ListPickupsQueryDto extends PageQueryDto {
   status?: PickupStatus;
 }
 
+export class MyPickupsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: PICKUP_STATUSES, description: 'Only the pickups in this state (assigned and collected are the ones still to do)' })
+  @IsOptional()
+  @IsIn(PICKUP_STATUSES)
+  status?: PickupStatus;
+}
+
 export class FailedPickupDto {
   @ApiProperty({ enum: FAILURE_REASONS })
   @IsIn(FAILURE_REASONS)
