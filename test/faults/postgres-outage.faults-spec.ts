@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AppProcess, http, HttpResult, until } from '../helpers/app-process';
 import { TcpProxy } from '../helpers/tcp-proxy';
-import { checkConsistency, faultDatabase, figure, lostOrDoubled, offerBody, People, people, postNeeds, proposalOf, QueueInspector, queuePrefix, REDIS_URL, settled } from './support';
+import { checkConsistency, figure, lostOrDoubled, offerBody, People, proposalOf, proxiedStack, ProxiedStack, QueueInspector, settled } from './support';
 
 /**
  * PostgreSQL's connections drop under an API process and a worker process (a proxy between them
@@ -17,24 +17,14 @@ describe('faults: the PostgreSQL connection drops', () => {
   let databaseUrl: string;
   let who: People;
 
+  let stack: ProxiedStack | undefined;
+
   beforeAll(async () => {
-    ({ url: databaseUrl, db } = await faultDatabase());
-    proxy = await TcpProxy.start('127.0.0.1', Number(new URL(databaseUrl).port || 5432));
-    const prefix = queuePrefix();
-    const options = { databaseUrl: proxy.url(databaseUrl), redisUrl: REDIS_URL, queuePrefix: prefix };
-    [api, worker] = await Promise.all([AppProcess.start({ role: 'api', ...options }), AppProcess.start({ role: 'worker', ...options })]);
-    inspector = new QueueInspector(prefix);
-    who = await people(api.url, 1);
-    await postNeeds(api.url, who, ['school-supplies']);
+    stack = await proxiedStack('postgres', ['school-supplies']);
+    ({ proxy, api, worker, inspector, db, databaseUrl, who } = stack);
   });
 
-  afterAll(async () => {
-    await Promise.all([api?.kill(), worker?.kill()]);
-    await proxy?.close();
-    await inspector?.obliterate();
-    await inspector?.close();
-    await db?.destroy();
-  });
+  afterAll(() => stack?.close());
 
   /** Requests of every kind: public and authenticated reads, a write, a login. */
   const requests = () => {

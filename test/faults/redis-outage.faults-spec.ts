@@ -1,22 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AppProcess, http, until } from '../helpers/app-process';
 import { TcpProxy } from '../helpers/tcp-proxy';
-import {
-  checkConsistency,
-  faultDatabase,
-  figure,
-  lostOrDoubled,
-  needBody,
-  offerBody,
-  People,
-  people,
-  postNeeds,
-  proposalOf,
-  QueueInspector,
-  queuePrefix,
-  REDIS_URL,
-  settled,
-} from './support';
+import { checkConsistency, figure, lostOrDoubled, needBody, offerBody, People, proposalOf, proxiedStack, ProxiedStack, QueueInspector, settled } from './support';
 
 /**
  * Redis goes away under an API process and a worker process (a proxy between them and Redis is
@@ -32,24 +17,14 @@ describe('faults: Redis goes away under the API and a worker', () => {
   let databaseUrl: string;
   let who: People;
 
+  let stack: ProxiedStack | undefined;
+
   beforeAll(async () => {
-    ({ url: databaseUrl, db } = await faultDatabase());
-    proxy = await TcpProxy.start('127.0.0.1', Number(new URL(REDIS_URL).port || 6379));
-    const prefix = queuePrefix();
-    const options = { databaseUrl, redisUrl: proxy.url(REDIS_URL), queuePrefix: prefix };
-    [api, worker] = await Promise.all([AppProcess.start({ role: 'api', ...options }), AppProcess.start({ role: 'worker', ...options })]);
-    inspector = new QueueInspector(prefix);
-    who = await people(api.url, 1);
-    await postNeeds(api.url, who, ['school-supplies', 'clothing-linen']);
+    stack = await proxiedStack('redis', ['school-supplies', 'clothing-linen']);
+    ({ proxy, api, worker, inspector, db, databaseUrl, who } = stack);
   });
 
-  afterAll(async () => {
-    await Promise.all([api?.kill(), worker?.kill()]);
-    await proxy?.close();
-    await inspector?.obliterate();
-    await inspector?.close();
-    await db?.destroy();
-  });
+  afterAll(() => stack?.close());
 
   it('answers offers, needs, accepts and claims while Redis is away, then relays and runs every job once', async () => {
     const [donor] = who.donors;

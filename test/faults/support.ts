@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { findViolations } from '../../src/database/consistency';
 import { JobName, QueueName } from '../../src/queue/catalogue';
-import { buildDir, http, until } from '../helpers/app-process';
+import { AppProcess, buildDir, http, until } from '../helpers/app-process';
+import { TcpProxy } from '../helpers/tcp-proxy';
 import { ADMIN } from '../helpers/test-app';
 import { createIsolatedDatabase } from '../setup/test-database';
 
@@ -239,4 +240,48 @@ export function checkConsistency(databaseUrl: string): { status: number | null; 
 /** A figure for the report at the end of the run. */
 export function figure(name: string, value: string): void {
   process.stdout.write(`  [figure] ${name}: ${value}\n`);
+}
+
+/** An API process and a worker process on a database and queue prefix of their own, with a proxy the test can cut in front of PostgreSQL or Redis. */
+export interface ProxiedStack {
+  proxy: TcpProxy;
+  api: AppProcess;
+  worker: AppProcess;
+  inspector: QueueInspector;
+  db: DataSource;
+  databaseUrl: string;
+  who: People;
+  close(): Promise<void>;
+}
+
+export async function proxiedStack(behindProxy: 'postgres' | 'redis', needCategories: readonly string[]): Promise<ProxiedStack> {
+  const { url: databaseUrl, db } = await faultDatabase();
+  const target = behindProxy === 'postgres' ? databaseUrl : REDIS_URL;
+  const proxy = await TcpProxy.start('127.0.0.1', Number(new URL(target).port || (behindProxy === 'postgres' ? 5432 : 6379)));
+  const prefix = queuePrefix();
+  const options = {
+    databaseUrl: behindProxy === 'postgres' ? proxy.url(databaseUrl) : databaseUrl,
+    redisUrl: behindProxy === 'redis' ? proxy.url(REDIS_URL) : REDIS_URL,
+    queuePrefix: prefix,
+  };
+  const [api, worker] = await Promise.all([AppProcess.start({ role: 'api', ...options }), AppProcess.start({ role: 'worker', ...options })]);
+  const inspector = new QueueInspector(prefix);
+  const who = await people(api.url, 1);
+  await postNeeds(api.url, who, needCategories);
+  return {
+    proxy,
+    api,
+    worker,
+    inspector,
+    db,
+    databaseUrl,
+    who,
+    async close() {
+      await Promise.all([api.kill(), worker.kill()]);
+      await proxy.close();
+      await inspector.obliterate();
+      await inspector.close();
+      await db.destroy();
+    },
+  };
 }
