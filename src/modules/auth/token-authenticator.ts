@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AuthUser } from '../../common/auth/auth-user';
+import { isUuid } from '../../common/validation/uuid';
 import { UsersService } from '../users/users.service';
 
 interface TokenPayload {
@@ -25,7 +26,7 @@ export class TokenAuthenticator {
     } catch {
       return undefined;
     }
-    if (typeof payload.sub !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(payload.sub)) return undefined;
+    if (!isUuid(payload.sub)) return undefined;
     return this.users.findIdentity(payload.sub);
   }
 }

@@ -1,6 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { isUuid } from '../../common/validation/uuid';
 
 function signature(secret: string, userId: string): string {
   return createHmac('sha256', secret).update(`calendar:${userId}`).digest('base64url').slice(0, 32);
@@ -17,7 +16,7 @@ export function calendarKey(secret: string, userId: string): string {
 /** The volunteer a calendar key was made for, or null for a key this service did not sign. */
 export function calendarKeyOwner(secret: string, key: string): string | null {
   const [userId, given] = key.split('.');
-  if (!userId || !given || !UUID.test(userId)) return null;
+  if (!userId || !given || !isUuid(userId)) return null;
   const expected = Buffer.from(signature(secret, userId));
   const actual = Buffer.from(given);
   return actual.length === expected.length && timingSafeEqual(actual, expected) ? userId : null;
