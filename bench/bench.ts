@@ -22,11 +22,11 @@
  * --skip-variants, --ts-node (run the product from sources instead of `npm run build` + dist/).
  * BENCHMARKS.md is only rewritten after a run with the standard settings.
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
@@ -38,10 +38,10 @@ import { prepareDatabase } from '../src/database/prepare-database';
 import { DEFAULT_JOB_OPTIONS } from '../src/queue/catalogue';
 import { CATEGORIES, CATEGORY_WEIGHTS, HOUSES, int, makeInstance, mulberry32, pickCondition, pickQuantity, pickSize, pickTown, Rng, weighted } from './matching-data';
 import { dropDatabase, dropQueueKeys, jobTimings, percentiles, Percentiles, request, RunningApp, stopApp } from './matching-e2e';
-import { benchCase, benchRunner, CaseResult, inputsByCategory, LoopDelay, LoopResult, round, spread, Spread } from './matching-solver';
+import { benchCase, benchRunner, CaseResult, inputsByCategory, LoopDelay, LoopResult, round, spread } from './matching-solver';
+import { Machine, machine, REPO, runIdentity, sh } from './run-info';
 import { BENCH_PASSWORD, donorEmail, seedDatabase, SeedResult } from './seed';
 
-const REPO = resolve(__dirname, '..');
 const args = new Map(
   process.argv.slice(2).map((arg) => {
     const [key, value] = arg.replace(/^--/, '').split('=');
@@ -65,14 +65,6 @@ const started = performance.now();
 const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 
 // ---------------------------------------------------------------- small helpers
-
-function sh(command: string, argv: string[]): string | null {
-  try {
-    return execFileSync(command, argv, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return null;
-  }
-}
 
 const median = (values: number[]) => spread(values).median;
 const fmtMs = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? 'n/a' : ms >= 10_000 ? `${round(ms / 1000, 1)} s` : ms >= 1_000 ? `${round(ms / 1000, 2)} s` : `${round(ms, 1)} ms`);
@@ -350,7 +342,7 @@ interface Results {
   commit: string;
   srcDiffersFromCommit: boolean | null;
   seed: number;
-  machine: { cpus: number; cpuModel: string; node: string; memoryGiB: number; postgres: string; redis: string; loadAverageAtStart: number[]; loadAverageAtEnd?: number[] };
+  machine: Machine & { postgres: string; redis: string };
   settings: Record<string, string | number | boolean>;
   productRuntime: string;
   seed_: SeedResult;
@@ -410,29 +402,11 @@ async function main(): Promise<void> {
   const admin = { email: `bench-admin-${suffix}@example.be`, password: randomBytes(12).toString('hex') };
   const procs: Proc[] = [];
   const sampler = new Sampler(() => procs);
-  const cpu = os.cpus();
   const results = {
     benchmark: 'performance',
-    date: new Date().toISOString(),
-    commit: sh('git', ['rev-parse', '--short', 'HEAD']) ?? 'unknown',
-    srcDiffersFromCommit: (() => {
-      try {
-        execFileSync('git', ['--no-optional-locks', 'diff', '--quiet', 'HEAD', '--', 'src', 'migrations'], { cwd: REPO, stdio: 'ignore' });
-        return false;
-      } catch (error) {
-        return (error as { status?: number }).status === 1 ? true : null;
-      }
-    })(),
+    ...runIdentity(),
     seed,
-    machine: {
-      cpus: Number(sh('nproc', [])) || os.availableParallelism(),
-      cpuModel: cpu[0]?.model?.trim() ?? 'unknown',
-      node: process.version,
-      memoryGiB: round(os.totalmem() / 2 ** 30, 1),
-      postgres: '',
-      redis: '',
-      loadAverageAtStart: os.loadavg().map((l) => round(l, 2)),
-    },
+    machine: { ...machine(), postgres: '', redis: '' },
     settings: { rounds: ROUNDS, secondsPerRun: RUN_S, connections: CONNECTIONS, pipelineSeconds: PIPELINE_S, rate: RATE, queueJobs: QUEUE_JOBS, donorsLoggedIn: DONORS_LOGGED_IN },
     targets: [],
   } as unknown as Results;

@@ -13,17 +13,16 @@
  * --poll=MS between two polls of a pending offer (default 20, 10 to 1000).
  * BENCHMARKS.md is only rewritten after a full run.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { brusselsDate } from '../src/common/time/clock';
 import { CATEGORIES, makeInstance, mulberry32 } from './matching-data';
 import { benchEndToEnd, E2eResult } from './matching-e2e';
 import { benchCase, benchRunner, CaseResult, inputsByCategory, LoopDelay, LoopResult, round } from './matching-solver';
+import { Machine, machine, REPO, runIdentity } from './run-info';
 
-const REPO = resolve(__dirname, '..');
 const CANDIDATES_PER_SIDE = 20;
 const TARGET_SOLVE_MS = 2_000;
 const TARGET_P95_MS = 500;
@@ -52,7 +51,7 @@ interface Results {
   commit: string;
   srcDiffersFromCommit: boolean | null;
   seed: number;
-  machine: { cpus: number; cpuModel: string; node: string; memoryGiB: number; loadAverageAtStart: number[]; loadAverageAtEnd?: number[] };
+  machine: Machine;
   /** Peak resident memory of the benchmark process (the solver part dominates it). */
   benchMaxRssMiB?: number;
   candidatesPerSide: number;
@@ -67,26 +66,6 @@ interface Results {
   e2e?: E2eResult;
   targets: Array<{ target: string; measured: string; met: boolean | null }>;
   runSeconds?: number;
-}
-
-function sh(command: string, argv: string[]): string | null {
-  try {
-    return execFileSync(command, argv, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return null;
-  }
-}
-
-function machine(): Results['machine'] {
-  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
-  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
-  return {
-    cpus: Number(sh('nproc', [])) || os.availableParallelism(),
-    cpuModel: model,
-    node: process.version,
-    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
-    loadAverageAtStart: os.loadavg().map((l) => round(l, 2)),
-  };
 }
 
 // ---------------------------------------------------------------- formatting
@@ -251,17 +230,7 @@ function writeBenchmarksMd(results: Results): void {
 async function main(): Promise<void> {
   const results: Results = {
     benchmark: 'matching',
-    date: new Date().toISOString(),
-    commit: sh('git', ['rev-parse', '--short', 'HEAD']) ?? 'unknown',
-    srcDiffersFromCommit: (() => {
-      // Read-only; --no-optional-locks keeps git from touching the index while others work in the tree.
-      try {
-        execFileSync('git', ['--no-optional-locks', 'diff', '--quiet', 'HEAD', '--', 'src', 'migrations'], { cwd: REPO, stdio: 'ignore' });
-        return false;
-      } catch (error) {
-        return (error as { status?: number }).status === 1 ? true : null;
-      }
-    })(),
+    ...runIdentity(),
     seed,
     machine: machine(),
     candidatesPerSide: CANDIDATES_PER_SIDE,
