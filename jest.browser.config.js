@@ -2,9 +2,7 @@
 module.exports = {
   displayName: 'browser',
   rootDir: '.',
-  moduleFileExtensions: ['js', 'json', 'ts'],
-  transform: { '^.+\\.ts$': 'ts-jest' },
-  testEnvironment: 'node',
+  ...require('./jest.common'),
   testRegex: 'test/browser/.*\\.browser-spec\\.ts$',
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',

@@ -1,9 +1,5 @@
 /** Two projects: unit specs beside the code (no I/O), and e2e suites against the real PostgreSQL and Redis. */
-const common = {
-  moduleFileExtensions: ['js', 'json', 'ts'],
-  transform: { '^.+\\.ts$': 'ts-jest' },
-  testEnvironment: 'node',
-};
+const common = require('./jest.common');
 
 module.exports = {
   projects: [

@@ -7,9 +7,7 @@
 module.exports = {
   displayName: 'faults',
   rootDir: '.',
-  moduleFileExtensions: ['js', 'json', 'ts'],
-  transform: { '^.+\\.ts$': 'ts-jest' },
-  testEnvironment: 'node',
+  ...require('./jest.common'),
   testRegex: 'test/faults/.*\\.faults-spec\\.ts$',
   globalSetup: '<rootDir>/test/faults/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
