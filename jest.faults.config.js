@@ -1,7 +1,7 @@
 /**
  * `npm run test:faults`: the fault suites, apart from `npm test` because they start and kill real
  * processes (the service, a TCP proxy in front of PostgreSQL or Redis) and take minutes, not seconds.
- * Two suites at a time: the worker suite mostly waits for BullMQ's 30 s job locks to expire, and the
+ * Two suites at a time: the worker suite mostly waits for a killed worker's job locks to expire, and the
  * others run meanwhile (the timings they assert leave a wide margin for the neighbour).
  */
 module.exports = {
