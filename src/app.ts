@@ -48,13 +48,10 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   await app.register(helmet, { contentSecurityPolicy: { directives: STRICT_CSP } });
   await registerWebPages(app);
   const metrics = app.get(MetricsService);
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onResponse', async (request, reply) => {
-      // The route's template (/api/offers/:id), never the raw URL: ids would explode the label set.
-      metrics.recordHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
-    });
+  fastify.addHook('onResponse', async (request, reply) => {
+    // The route's template (/api/offers/:id), never the raw URL: ids would explode the label set.
+    metrics.recordHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
   const origins = config.CORS_ORIGINS.split(',').filter(Boolean);
   if (origins.length > 0) app.enableCors({ origin: origins, credentials: false });
   app.useGlobalPipes(createValidationPipe());
