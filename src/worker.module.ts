@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { AppConfig } from './config/app-config';
 import { MatchingModule } from './modules/matching/matching.module';
 import { MatchingProcessor } from './modules/matching/matching.processor';
+import { PlacementProcessor } from './modules/matching/placement.processor';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { NotificationsProcessor } from './modules/notifications/notifications.processor';
 import { PickupsModule } from './modules/pickups/pickups.module';
@@ -42,6 +43,6 @@ class Schedules implements OnApplicationBootstrap {
  */
 @Module({
   imports: [MatchingModule, NotificationsModule, PickupsModule],
-  providers: [MatchingProcessor, NotificationsProcessor, PickupsProcessor, OutboxRelay, Schedules],
+  providers: [MatchingProcessor, PlacementProcessor, NotificationsProcessor, PickupsProcessor, OutboxRelay, Schedules],
 })
 export class WorkerModule {}

@@ -1,7 +1,9 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { MatchingProcessor } from '../src/modules/matching/matching.processor';
+import { AllocationRunner } from '../src/modules/matching/allocation-runner';
 import { MatchingService } from '../src/modules/matching/matching.service';
+import { PlacementService } from '../src/modules/matching/placement.service';
 import { NotificationsService } from '../src/modules/notifications/notifications.service';
 import { JobName, QueueName } from '../src/queue/catalogue';
 import { OutboxRelay } from '../src/queue/outbox.relay';
@@ -201,6 +203,125 @@ describe('matching triggers', () => {
       expect((await api.get(`/api/offers/${soon.id}/history`, donor.token)).body.at(-1)).toMatchObject({ actor: 'system', to: 'expired', reason: 'no availability left' });
       const [proposal] = (await api.get(`/api/matches?needId=${need.id}&status=proposed`, coord.token)).body.items;
       expect(proposal.offerId).toBe(later.id);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('quick placement and the optimisation after it', () => {
+  const proposedPairs = (db: TestApp['db'], category: string) =>
+    db.query(
+      `SELECT m.id, m.offer_id AS "offerId", m.need_id AS "needId", m.quantity FROM matches m JOIN offers o ON o.id = m.offer_id
+        WHERE o.category_code = $1 AND m.status = 'proposed' ORDER BY m.quantity DESC`,
+      [category],
+    );
+
+  it('proposes a new offer at once, while the optimisation still waits, and the optimisation keeps that proposal', async () => {
+    // The optimisation waits a minute: whatever is proposed before comes from the placement alone.
+    const t = await startApp({ MATCHING_DEBOUNCE_MS: '60000' }, { jobs: true });
+    try {
+      const api = new Api(t.app);
+      const hejmo = await coordinator(api, 'hejmo');
+      const donor = await register(api, 'donor');
+      const need = (await api.post('/api/needs', needBody({ categoryCode: 'tools', title: 'Screwdrivers', quantity: 5 }), hejmo.token)).body;
+      const offer = (await api.post('/api/offers', offerBody({ categoryCode: 'tools', title: 'Screwdriver set', quantity: 3 }), donor.token)).body;
+      await t.drain(); // the placements only: a job due in a minute is not waited for
+
+      const [placed] = await proposedPairs(t.db, 'tools');
+      expect(placed).toMatchObject({ offerId: offer.id, needId: need.id, quantity: 3 });
+      const inbox = (await api.get('/api/notifications', hejmo.token)).body.items;
+      expect(inbox).toEqual([expect.objectContaining({ kind: 'match-proposed', data: expect.objectContaining({ matchId: placed.id }) })]);
+
+      const outcome = await t.app.get(MatchingService).optimiseCategory('tools');
+      expect(outcome).toMatchObject({ kept: 1, proposed: 0, cancelled: 0 });
+      expect(await proposedPairs(t.db, 'tools')).toEqual([placed]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('lets the optimisation move quick placements when the gain is large, and withdraws their notices', async () => {
+    const t = await startApp({ MATCHING_DEBOUNCE_MS: '60000' }, { jobs: true });
+    try {
+      const api = new Api(t.app);
+      const hejmo = await coordinator(api, 'hejmo');
+      const olivier = await coordinator(api, 'olivier');
+      const donor = await register(api, 'donor');
+      const urgent = (await api.post('/api/needs', needBody({ houseSlug: 'hejmo', categoryCode: 'childcare', title: 'Cot', quantity: 1, urgency: 'urgent' }), hejmo.token)).body;
+      const low = (await api.post('/api/needs', needBody({ houseSlug: 'olivier', categoryCode: 'childcare', title: 'Cot', quantity: 1, urgency: 'low' }), olivier.token)).body;
+      const cot = (postcode: string, town: string) => offerBody({ categoryCode: 'childcare', title: `Cot from ${town}`, quantity: 1, pickupAddress: { street: 'Rue 1', postcode, town } });
+      // A cot in Liège comes first: the urgent need far away is worth more than the low one next door.
+      const liege = (await api.post('/api/offers', cot('4000', 'Liège'), donor.token)).body;
+      await t.drain();
+      // Then one next to Hejmo: the urgent need is taken, so it goes to Liège, far away.
+      const zaventem = (await api.post('/api/offers', cot('1930', 'Zaventem'), donor.token)).body;
+      await t.drain();
+      const greedy = await proposedPairs(t.db, 'childcare');
+      expect(greedy.map((p: { offerId: string; needId: string }) => [p.offerId, p.needId]).sort()).toEqual(
+        [[liege.id, urgent.id], [zaventem.id, low.id]].sort(),
+      );
+
+      const outcome = await t.app.get(MatchingService).optimiseCategory('childcare');
+      expect(outcome).toMatchObject({ kept: 0, proposed: 2, cancelled: 2 });
+      const optimal = await proposedPairs(t.db, 'childcare');
+      expect(optimal.map((p: { offerId: string; needId: string }) => [p.offerId, p.needId]).sort()).toEqual(
+        [[liege.id, low.id], [zaventem.id, urgent.id]].sort(),
+      );
+      // Each house has one notice, for the proposal that stands; the superseded ones are withdrawn.
+      for (const house of [hejmo, olivier]) {
+        const notices = (await api.get('/api/notifications', house.token)).body.items;
+        expect(notices.map((n: { data: { matchId: string } }) => n.data.matchId)).toEqual([
+          optimal.find((p: { needId: string }) => p.needId === (house === hejmo ? urgent.id : low.id)).id,
+        ]);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('respects what changed while it solved: a quick placement stays, a declined pair is not proposed again', async () => {
+    // No workers: the placements and the optimisation are called here, in the order the test needs.
+    const t = await startApp({}, { ownDatabase: true });
+    try {
+      const api = new Api(t.app);
+      const hejmo = await coordinator(api, 'hejmo');
+      const olivier = await coordinator(api, 'olivier');
+      const donor = await register(api, 'donor');
+      const placement = t.app.get(PlacementService);
+      const books = (quantity: number, postcode: string, town: string) =>
+        offerBody({ categoryCode: 'school-supplies', quantity, pickupAddress: { street: 'Rue 1', postcode, town } });
+      const atHejmo = (await api.post('/api/needs', needBody({ houseSlug: 'hejmo', categoryCode: 'school-supplies', quantity: 4 }), hejmo.token)).body;
+      const atOlivier = (await api.post('/api/needs', needBody({ houseSlug: 'olivier', categoryCode: 'school-supplies', quantity: 2 }), olivier.token)).body;
+      const fromLiege = (await api.post('/api/offers', books(2, '4000', 'Liège'), donor.token)).body;
+      await placement.placeOffer(fromLiege.id);
+      const [toDecline] = await proposedPairs(t.db, 'school-supplies');
+      expect(toDecline).toMatchObject({ offerId: fromLiege.id, needId: atOlivier.id, quantity: 2 });
+      // Not placed yet: only the optimisation will propose it.
+      const first = (await api.post('/api/offers', books(4, '1930', 'Zaventem'), donor.token)).body;
+
+      let late: { id: string } | undefined;
+      const runner = t.app.get(AllocationRunner);
+      const solve = runner.run.bind(runner);
+      jest.spyOn(runner, 'run').mockImplementationOnce(async (input) => {
+        // While the engine thinks: a second offer arrives and is placed, and l'Olivier declines.
+        late = (await api.post('/api/offers', books(3, '1930', 'Zaventem'), donor.token)).body;
+        expect(await placement.placeOffer(late!.id)).toEqual({ proposed: 1, units: 3 });
+        expect((await api.post(`/api/matches/${toDecline.id}/decline`, {}, olivier.token)).status).toBe(200);
+        return solve(input);
+      });
+      const outcome = await t.app.get(MatchingService).optimiseCategory('school-supplies');
+
+      // The plan gave the first offer's 4 to Hejmo; the late placement holds 3 of that room, so 1 is left.
+      expect(await proposedPairs(t.db, 'school-supplies')).toEqual([
+        expect.objectContaining({ offerId: late!.id, needId: atHejmo.id, quantity: 3 }),
+        expect.objectContaining({ offerId: first.id, needId: atHejmo.id, quantity: 1 }),
+      ]);
+      expect(outcome).toMatchObject({ proposed: 1, cancelled: 0 });
+      const [hejmoNeed] = await t.db.query(`SELECT quantity, quantity_allocated FROM needs WHERE id = $1`, [atHejmo.id]);
+      expect(hejmoNeed).toEqual({ quantity: 4, quantity_allocated: 4 });
+      const [{ count }] = await t.db.query(`SELECT count(*)::int FROM matches WHERE offer_id = $1 AND need_id = $2`, [fromLiege.id, atOlivier.id]);
+      expect(count).toBe(1); // the declined one, never proposed again
     } finally {
       await t.close();
     }

@@ -81,7 +81,7 @@ describe('queue dashboard at /admin/queues', () => {
 
     const queues = await api.get('/admin/queues/api/queues', token);
     expect(queues.status).toBe(200);
-    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['matching', 'notifications', 'pickups']);
+    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['matching', 'notifications', 'pickups', 'placement']);
 
     const byCookie = await api.request('GET', '/admin/queues/api/queues', { headers: { cookie: `theme=dark; inkind_dashboard_token=${token}` } });
     expect(byCookie.status).toBe(200);

@@ -43,8 +43,8 @@ describe('request ids in background work', () => {
     await t.drain();
 
     const rows = await outbox();
-    const offerRow = rows.find((row) => row.request_id === 'trace-offer-1');
-    expect(offerRow).toMatchObject({ job_name: 'optimise-category' });
+    const offerRows = rows.filter((row) => row.request_id === 'trace-offer-1').map((row) => row.job_name);
+    expect(offerRows.sort()).toEqual(['optimise-category', 'place-offer']);
     // The acceptance asked for the pickup; the pickup job, running for that request, asked for the volunteers' round.
     const acceptRows = rows.filter((row) => row.request_id === 'trace-accept-1').map((row) => row.job_name);
     expect(acceptRows).toEqual(expect.arrayContaining(['schedule-pickup', 'notify-match-accepted', 'notify-volunteers']));
@@ -58,7 +58,7 @@ describe('request ids in background work', () => {
     // The log lines of the request and of the jobs it caused all carry its id.
     const traced = logged().filter((line) => line.requestId === 'trace-offer-1');
     expect(traced.some((line) => (line.req as { id?: string } | undefined)?.id === 'trace-offer-1')).toBe(true);
-    expect(traced.some((line) => line.context === 'MatchingService')).toBe(true);
+    expect(traced.some((line) => line.context === 'PlacementService')).toBe(true);
   });
 
   it('gives the work of a job that no request caused the id of that job', async () => {

@@ -3,6 +3,8 @@ import { JobsOptions } from 'bullmq';
 /** Every queue of the service. */
 export enum QueueName {
   Matching = 'matching',
+  /** Quick placements of one new or changed offer or need, kept apart from the long optimisations. */
+  Placement = 'placement',
   Notifications = 'notifications',
   Pickups = 'pickups',
 }
@@ -11,6 +13,10 @@ export enum QueueName {
 export enum JobName {
   /** Re-optimise the proposals of one category. */
   OptimiseCategory = 'optimise-category',
+  /** Propose an offer's free units to the best needs with free room, at once (docs/matching.md). */
+  PlaceOffer = 'place-offer',
+  /** Fill a need's free room from the best offers with free units, at once. */
+  PlaceNeed = 'place-need',
   /** The safety net: ask for an optimisation of every category, and expire offers without availability. */
   SweepMatching = 'sweep-matching',
   /** Tell the donor that a house accepted their goods. */
@@ -34,6 +40,8 @@ export enum JobName {
 /** What each job carries: ids only, never personal data (BullMQ keeps job data in clear text in Redis). */
 export interface JobPayloads {
   [JobName.OptimiseCategory]: { categoryCode: string };
+  [JobName.PlaceOffer]: { offerId: string };
+  [JobName.PlaceNeed]: { needId: string };
   [JobName.SweepMatching]: Record<string, never>;
   [JobName.NotifyMatchAccepted]: { matchId: string };
   [JobName.SchedulePickup]: { matchId: string };
@@ -47,6 +55,8 @@ export interface JobPayloads {
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.OptimiseCategory]: QueueName.Matching,
+  [JobName.PlaceOffer]: QueueName.Placement,
+  [JobName.PlaceNeed]: QueueName.Placement,
   [JobName.SweepMatching]: QueueName.Matching,
   [JobName.NotifyMatchAccepted]: QueueName.Notifications,
   [JobName.SchedulePickup]: QueueName.Pickups,

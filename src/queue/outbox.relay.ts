@@ -43,10 +43,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly config: AppConfig,
     private readonly clock: Clock,
     @InjectQueue(QueueName.Matching) matching: Queue,
+    @InjectQueue(QueueName.Placement) placement: Queue,
     @InjectQueue(QueueName.Notifications) notifications: Queue,
     @InjectQueue(QueueName.Pickups) pickups: Queue,
   ) {
-    this.queues = { [QueueName.Matching]: matching, [QueueName.Notifications]: notifications, [QueueName.Pickups]: pickups };
+    this.queues = {
+      [QueueName.Matching]: matching,
+      [QueueName.Placement]: placement,
+      [QueueName.Notifications]: notifications,
+      [QueueName.Pickups]: pickups,
+    };
   }
 
   onApplicationBootstrap(): void {

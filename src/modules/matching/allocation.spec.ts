@@ -1,57 +1,12 @@
 import fc from 'fast-check';
 import type { GLPK } from 'glpk.js';
 import { distanceKm } from '../geo/geo';
-import type { Urgency } from '../needs/entities/need.entity';
-import type { Condition, Size } from '../offers/entities/offer.entity';
-import { allocate, AllocationInput, AllocationResult, NeedSide, OfferSide, pairKey } from './allocation';
+import { allocate, AllocationInput, AllocationResult, NeedSide, OfferSide, pairKey, pairValue } from './allocation';
+import { DAY, input, LIEGE, market, need, NOW, offer, OLIVIER, SIMBAHUIS } from './market.fixtures';
 import { scorePair } from './score';
 
 // glpk.js ships an ES default export in its types but is a CommonJS factory returning a promise.
 const createGlpk = require('glpk.js') as () => Promise<GLPK>;
-
-const TODAY = '2026-12-01';
-const NOW = new Date('2026-12-01T10:00:00Z');
-const DAY = 86_400_000;
-const URGENCIES: Urgency[] = ['low', 'normal', 'high', 'urgent'];
-const CONDITIONS: Condition[] = ['new', 'good', 'fair'];
-const SIZES: Size[] = ['small', 'medium', 'large'];
-
-const LIEGE = { lat: 50.63373, lng: 5.56749 };
-const OLIVIER = { lat: 50.6367, lng: 5.4794 };
-const SIMBAHUIS = { lat: 50.8812, lng: 4.087 };
-
-const offer = (fields: Partial<OfferSide> = {}): OfferSide => ({
-  id: 'offer-1',
-  ...LIEGE,
-  free: 1,
-  condition: 'good',
-  size: 'medium',
-  hasFutureWindow: true,
-  ...fields,
-});
-
-const need = (fields: Partial<NeedSide> = {}): NeedSide => ({
-  id: 'need-1',
-  houseId: 'house-1',
-  ...OLIVIER,
-  free: 1,
-  urgency: 'normal',
-  neededBy: null,
-  createdAt: new Date(NOW.getTime() - 10 * DAY),
-  ...fields,
-});
-
-const input = (fields: Partial<AllocationInput>): AllocationInput => ({
-  offers: [],
-  needs: [],
-  declined: new Set(),
-  today: TODAY,
-  now: NOW,
-  candidatesPerSide: 5,
-  ...fields,
-});
-
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 
 const given = (result: AllocationResult) => result.proposals.map((p) => [p.offerId, p.needId, p.quantity]);
 
@@ -106,49 +61,6 @@ function bestTotal(glpk: GLPK, market: AllocationInput): number {
   return res.result.z;
 }
 
-const inBelgium = { lat: fc.double({ min: 49.5, max: 51.5, noNaN: true }), lng: fc.double({ min: 2.6, max: 6.4, noNaN: true }) };
-
-const market: fc.Arbitrary<AllocationInput> = fc
-  .record({
-    offers: fc.array(
-      fc.record({
-        ...inBelgium,
-        free: fc.integer({ min: 0, max: 10 }),
-        condition: fc.constantFrom(...CONDITIONS),
-        size: fc.constantFrom(...SIZES),
-        hasFutureWindow: fc.constantFrom(true, true, true, false),
-      }),
-      { minLength: 1, maxLength: 10 },
-    ),
-    needs: fc.array(
-      fc.record({
-        ...inBelgium,
-        house: fc.integer({ min: 1, max: 4 }),
-        free: fc.integer({ min: 0, max: 10 }),
-        urgency: fc.constantFrom(...URGENCIES),
-        dueInDays: fc.option(fc.integer({ min: -10, max: 90 }), { nil: null }),
-        waitingDays: fc.double({ min: 0, max: 120, noNaN: true }),
-      }),
-      { minLength: 1, maxLength: 10 },
-    ),
-    declined: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 10 }),
-    candidatesPerSide: fc.integer({ min: 1, max: 4 }),
-  })
-  .map(({ offers, needs, declined, candidatesPerSide }) => ({
-    offers: offers.map((o, i) => ({ id: `o${i}`, ...o })),
-    needs: needs.map(({ house, dueInDays, waitingDays, ...n }, j) => ({
-      id: `n${j}`,
-      houseId: `house-${house}`,
-      neededBy: dueInDays === null ? null : addDays(TODAY, dueInDays),
-      createdAt: new Date(NOW.getTime() - waitingDays * DAY),
-      ...n,
-    })),
-    declined: new Set(declined.map(([i, j]) => pairKey(`o${i % offers.length}`, `n${j % needs.length}`))),
-    today: TODAY,
-    now: NOW,
-    candidatesPerSide,
-  }));
-
 describe('allocate', () => {
   let glpk: GLPK;
   beforeAll(async () => {
@@ -189,6 +101,25 @@ describe('allocate', () => {
     );
 
     expect(given(result)).toEqual([['offer-1', 'urgent', 1]]);
+  });
+
+  it('keeps a current proposal unless moving it gains more than the incumbent bonus', () => {
+    // The same house and urgency; one need has waited a day longer, so it is worth about 1.4 % more.
+    const needs = [need({ id: 'newer', createdAt: new Date(NOW.getTime() - 10 * DAY) }), need({ id: 'older', createdAt: new Date(NOW.getTime() - 11 * DAY) })];
+    const newer = pairKey('offer-1', 'newer');
+
+    expect(given(allocate(input({ offers: [offer()], needs })))).toEqual([['offer-1', 'older', 1]]);
+    expect(given(allocate(input({ offers: [offer()], needs, incumbent: new Set([newer]) })))).toEqual([['offer-1', 'newer', 1]]);
+    // An urgent need is worth far more than the bonus: the proposal moves.
+    const urgent = [needs[0], { ...needs[1], urgency: 'urgent' as const }];
+    expect(given(allocate(input({ offers: [offer()], needs: urgent, incumbent: new Set([newer]) })))).toEqual([['offer-1', 'older', 1]]);
+  });
+
+  it('reports the score of a kept proposal without the bonus, as pairValue gives it', () => {
+    const market = input({ offers: [offer({ free: 3 })], needs: [need({ free: 5 })], incumbent: new Set([pairKey('offer-1', 'need-1')]) });
+    const [proposal] = allocate(market).proposals;
+
+    expect(proposal.score).toBeCloseTo(pairValue(market.offers[0], market.needs[0], 3, market).score, 4);
   });
 
   it('keeps within quantities, declined pairs and pickup windows, and reaches the best total whatever K', () => {

@@ -2,7 +2,7 @@ import { Size } from '../offers/entities/offer.entity';
 import { Condition } from '../offers/entities/offer.entity';
 import { Urgency } from '../needs/entities/need.entity';
 import { distanceKm, Point } from '../geo/geo';
-import { coverageFactor, distanceFactor, needFactor, offerFactor } from './score';
+import { coverageFactor, distanceFactor, needFactor, offerFactor, WEIGHTS } from './score';
 import { solveTransport } from './solver';
 
 export interface OfferSide extends Point {
@@ -35,6 +35,11 @@ export interface AllocationInput {
   now: Date;
   /** Keep the best K needs of each offer and the best K offers of each need. */
   candidatesPerSide: number;
+  /**
+   * "offerId:needId" of the pairs proposed now. They count WEIGHTS.incumbentBonus more, so that a
+   * proposal a coordinator may be reading is only moved for a clearly better allocation.
+   */
+  incumbent?: Set<string>;
 }
 
 export interface Proposal {
@@ -75,6 +80,28 @@ function daysBetween(fromDay: string, toDay: string): number {
   return Math.round((Date.parse(`${toDay}T00:00:00Z`) - Date.parse(`${fromDay}T00:00:00Z`)) / DAY_MS);
 }
 
+/** The need's own part of the score (× 100), as of today in Brussels. */
+function needValue(need: NeedSide, today: string, now: Date): number {
+  const daysLeft = need.neededBy ? daysBetween(today, need.neededBy) : null;
+  const waitingDays = (now.getTime() - need.createdAt.getTime()) / DAY_MS;
+  return 100 * needFactor(need.urgency, daysLeft, waitingDays);
+}
+
+/**
+ * The score per unit of giving `quantity` units of this offer to this need, and their distance:
+ * the same value allocate() maximises (docs/matching.md), for one pair.
+ */
+export function pairValue(
+  offer: OfferSide,
+  need: NeedSide,
+  quantity: number,
+  when: { today: string; now: Date },
+): { score: number; distanceKm: number } {
+  const km = distanceKm(offer, need);
+  const score = needValue(need, when.today, when.now) * offerFactor(offer.condition) * distanceFactor(km) * coverageFactor(quantity / need.free);
+  return { score, distanceKm: km };
+}
+
 /** How many improving pairs of an offer join the graph per round of pricing. */
 const ADDED_PER_OFFER = 3;
 /**
@@ -109,9 +136,7 @@ export function allocate(input: AllocationInput): AllocationResult {
   const locations: Point[] = [];
   const locationIndex = new Map<string, number>();
   needs.forEach((need, j) => {
-    const daysLeft = need.neededBy ? daysBetween(input.today, need.neededBy) : null;
-    const waitingDays = (input.now.getTime() - need.createdAt.getTime()) / DAY_MS;
-    needPart[j] = 100 * needFactor(need.urgency, daysLeft, waitingDays);
+    needPart[j] = needValue(need, input.today, input.now);
     // Needs of one house share its coordinates: distances are computed per place, not per need.
     const key = `${need.lat},${need.lng}`;
     let index = locationIndex.get(key);
@@ -121,19 +146,11 @@ export function allocate(input: AllocationInput): AllocationResult {
     }
     locationOf[j] = index;
   });
-  const declinedByOffer = new Map<number, Set<number>>();
-  if (input.declined.size > 0) {
-    const needIndex = new Map(needs.map((need, j) => [need.id, j]));
-    offers.forEach((offer, i) => {
-      for (const need of needs) {
-        if (input.declined.has(pairKey(offer.id, need.id))) {
-          const set = declinedByOffer.get(i) ?? new Set<number>();
-          set.add(needIndex.get(need.id) as number);
-          declinedByOffer.set(i, set);
-        }
-      }
-    });
-  }
+  const offerIndex = new Map(offers.map((offer, i) => [offer.id, i]));
+  const needIndex = new Map(needs.map((need, j) => [need.id, j]));
+  const declinedByOffer = pairsByOffer(input.declined, offerIndex, needIndex);
+  const incumbentByOffer = pairsByOffer(input.incumbent ?? new Set(), offerIndex, needIndex);
+  const stickiness = 1 + WEIGHTS.incumbentBonus;
   const km = new Float64Array(n * locations.length);
   const offerPart = new Float64Array(n);
   const active = new Uint8Array(n);
@@ -144,11 +161,13 @@ export function allocate(input: AllocationInput): AllocationResult {
   });
   const candidate = (i: number, j: number): boolean =>
     active[i] === 1 && needs[j].free > 0 && sizeCanReachHouse(offers[i].size, needs[j].houseId) && !declinedByOffer.get(i)?.has(j);
+  // What the solver maximises: the score, raised for the pairs proposed already (see AllocationInput.incumbent).
   const score = (i: number, j: number): number =>
     needPart[j] *
     offerPart[i] *
     distanceFactor(km[i * locations.length + locationOf[j]]) *
-    coverageFactor(Math.min(offers[i].free, needs[j].free) / needs[j].free);
+    coverageFactor(Math.min(offers[i].free, needs[j].free) / needs[j].free) *
+    (incumbentByOffer.get(i)?.has(j) ? stickiness : 1);
 
   // The sparse start. Each offer keeps its best K needs. On the need side, the best K offers of
   // each need would be the same few for all needs of a house (they share its place), so those
@@ -169,6 +188,8 @@ export function allocate(input: AllocationInput): AllocationResult {
     edgeNeed.push(j);
     edgeScore.push(value);
   };
+  // The current proposals are always in the graph, so that the solver may keep them.
+  incumbentByOffer.forEach((js, i) => js.forEach((j) => candidate(i, j) && addEdge(i, j, score(i, j))));
   const bestOfOffer = new TopK(k);
   for (let i = 0; i < n; i++) {
     if (!active[i]) continue;
@@ -234,11 +255,26 @@ export function allocate(input: AllocationInput): AllocationResult {
       offerId: offers[i].id,
       needId: needs[j].id,
       quantity,
-      score: round(edgeScore[e], 4),
+      score: round(incumbentByOffer.get(i)?.has(j) ? edgeScore[e] / stickiness : edgeScore[e], 4),
       distanceKm: round(km[i * locations.length + locationOf[j]], 1),
     });
   });
   return { proposals, totalScore: solution.totalWeight, candidates: edgeOffer.length };
+}
+
+/** Pairs given as "offerId:needId", as need indices per offer index (pairs of unknown ids are left out). */
+function pairsByOffer(keys: Set<string>, offerIndex: Map<string, number>, needIndex: Map<string, number>): Map<number, Set<number>> {
+  const byOffer = new Map<number, Set<number>>();
+  for (const key of keys) {
+    const [offerId, needId] = key.split(':');
+    const i = offerIndex.get(offerId);
+    const j = needIndex.get(needId);
+    if (i === undefined || j === undefined) continue;
+    const set = byOffer.get(i) ?? new Set<number>();
+    set.add(j);
+    byOffer.set(i, set);
+  }
+  return byOffer;
 }
 
 /** The rank whose offer holds the unit at this position of the cumulative supply (clamped to the last). */

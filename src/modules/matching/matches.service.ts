@@ -90,8 +90,14 @@ export class MatchesService {
   async decline(caller: AuthUser, id: string, dto: DeclineMatchDto): Promise<MatchView> {
     await transactionWithRetry(this.dataSource, async (manager) => {
       const match = await this.decide(manager, caller, id, 'declined', dto.reason);
-      // The quantity is free again: ask for a new allocation of the category, without this pair.
-      await this.outbox.add(manager, { name: JobName.OptimiseCategory, data: { categoryCode: match.categoryCode } });
+      // The quantity is free again: the need and the offer are placed again at once (never as this
+      // pair), and the category is optimised again.
+      await this.outbox.add(
+        manager,
+        { name: JobName.PlaceNeed, data: { needId: match.needId } },
+        { name: JobName.PlaceOffer, data: { offerId: match.offerId } },
+        { name: JobName.OptimiseCategory, data: { categoryCode: match.categoryCode } },
+      );
     });
     return this.get(caller, id);
   }

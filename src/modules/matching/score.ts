@@ -19,6 +19,12 @@ export const WEIGHTS = {
   condition: { new: 1, good: 0.9, fair: 0.7 } satisfies Record<Condition, number>,
   /** A pair whose offer can cover all of the need is worth (1 + coverageBoost) times one covering almost nothing. */
   coverageBoost: 1,
+  /**
+   * A pair proposed already counts this much more when the category is optimised again: a
+   * proposal moves only when the move gains more than that, so coordinators do not see proposals
+   * come and go for marginal gains (the quick placements are a few per cent below the optimum).
+   */
+  incumbentBonus: 0.05,
 } as const;
 
 export interface PairFacts {

@@ -101,7 +101,7 @@ export class NeedsService {
       });
       const needId = identifiers[0].id as string;
       await this.history.record(manager, { type: 'need', id: needId }, caller, null, 'open');
-      await this.rematch(manager, dto.categoryCode);
+      await this.rematch(manager, dto.categoryCode, needId);
       return needId;
     });
     return this.get(id);
@@ -163,7 +163,7 @@ export class NeedsService {
       if (quantity === need.quantityDelivered) changes.status = 'fulfilled';
       await manager.update(Need, id, changes);
       if (changes.status) await this.history.record(manager, { type: 'need', id }, caller, 'open', 'fulfilled', 'quantity lowered');
-      if (affectsMatching) await this.rematch(manager, need.categoryCode);
+      if (affectsMatching) await this.rematch(manager, need.categoryCode, id);
     });
     return this.get(id);
   }
@@ -188,9 +188,14 @@ export class NeedsService {
     return this.history.list('need', id);
   }
 
-  /** Asks, in the same transaction, for the category to be matched again. */
-  private rematch(manager: EntityManager, categoryCode: string): Promise<void> {
-    return this.outbox.add(manager, { name: JobName.OptimiseCategory, data: { categoryCode } });
+  /**
+   * Asks, in the same transaction, for the category to be matched again, and for a new or changed
+   * need to be placed at once where there is room (docs/matching.md).
+   */
+  private rematch(manager: EntityManager, categoryCode: string, place?: string): Promise<void> {
+    const optimise = { name: JobName.OptimiseCategory, data: { categoryCode } } as const;
+    if (place === undefined) return this.outbox.add(manager, optimise);
+    return this.outbox.add(manager, { name: JobName.PlaceNeed, data: { needId: place } }, optimise);
   }
 
   private async lockForChange(manager: EntityManager, caller: AuthUser, id: string): Promise<Need> {

@@ -73,7 +73,7 @@ export class OffersService {
       return await this.dataSource.transaction(async (manager) => {
         const offer = await this.insertWithWindows(manager, caller, dto, windows);
         await this.history.record(manager, { type: 'offer', id: offer.id }, caller, null, 'open');
-        await this.rematch(manager, dto.categoryCode);
+        await this.rematch(manager, dto.categoryCode, offer.id);
         return offer;
       });
     } catch (error) {
@@ -141,7 +141,7 @@ export class OffersService {
       if (windows || dto.size !== undefined) {
         await this.outbox.add(manager, { name: JobName.ScheduleOfferPickups, data: { offerId: id } });
       }
-      if (affectsMatching) await this.rematch(manager, offer.categoryCode);
+      if (affectsMatching) await this.rematch(manager, offer.categoryCode, id);
     });
     return this.load(id);
   }
@@ -188,9 +188,14 @@ export class OffersService {
     }
   }
 
-  /** Asks, in the same transaction, for the category to be matched again. */
-  private rematch(manager: EntityManager, categoryCode: string): Promise<void> {
-    return this.outbox.add(manager, { name: JobName.OptimiseCategory, data: { categoryCode } });
+  /**
+   * Asks, in the same transaction, for the category to be matched again, and for a new or changed
+   * offer to be placed at once where there is room (docs/matching.md).
+   */
+  private rematch(manager: EntityManager, categoryCode: string, place?: string): Promise<void> {
+    const optimise = { name: JobName.OptimiseCategory, data: { categoryCode } } as const;
+    if (place === undefined) return this.outbox.add(manager, optimise);
+    return this.outbox.add(manager, { name: JobName.PlaceOffer, data: { offerId: place } }, optimise);
   }
 
   private async lockOwned(manager: EntityManager, caller: AuthUser, id: string): Promise<Offer> {
