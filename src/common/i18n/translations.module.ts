@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { I18nModule } from 'nestjs-i18n';
 import { join } from 'node:path';
 import { DEFAULT_LANGUAGE } from './languages';
@@ -29,16 +30,29 @@ export function formatTranslation(template: string, ...args: Array<string | Reco
  */
 @Module({
   imports: [
-    I18nModule.forRoot({
-      fallbackLanguage: DEFAULT_LANGUAGE,
-      loaderOptions: { path: TRANSLATIONS_PATH, watch: false },
-      formatter: formatTranslation,
-      // The language is chosen where a text is written; nestjs-i18n insists on a resolver, so it gets one that names none.
-      resolvers: [{ resolve: () => undefined }],
-      disableMiddleware: true,
-      skipAsyncHook: true,
-      logging: false,
-    }),
+    withoutRequestInterceptor(
+      I18nModule.forRoot({
+        fallbackLanguage: DEFAULT_LANGUAGE,
+        loaderOptions: { path: TRANSLATIONS_PATH, watch: false },
+        formatter: formatTranslation,
+        // The language is chosen where a text is written; nestjs-i18n insists on a resolver, so it gets one that names none.
+        resolvers: [{ resolve: () => undefined }],
+        disableMiddleware: true,
+        skipAsyncHook: true,
+        logging: false,
+      }),
+    ),
   ],
 })
 export class TranslationsModule {}
+
+/**
+ * nestjs-i18n always installs a global interceptor that works out each request's language for its
+ * request context, which this service never reads. It was the app's only interceptor: without it
+ * Nest skips its interceptor chain (an rxjs pipeline and two AsyncResource bindings per request),
+ * about 8 % of the wishlist's CPU (BENCHMARKS.md).
+ */
+function withoutRequestInterceptor(module: DynamicModule): DynamicModule {
+  const isInterceptor = (provider: Provider) => typeof provider === 'object' && 'provide' in provider && provider.provide === APP_INTERCEPTOR;
+  return { ...module, providers: module.providers?.filter((provider) => !isInterceptor(provider)) };
+}
