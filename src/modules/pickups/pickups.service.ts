@@ -255,6 +255,14 @@ export class PickupsService {
 
   /** Cancels a pickup whose matches have all ended (offer withdrawn, need cancelled): nothing left to carry. */
   async review(pickupId: string): Promise<boolean> {
+    // Most reviews find goods still to carry: one plain read settles them. The job is asked for in
+    // the transaction that ended the matches, so this read already sees that change.
+    const [open]: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM pickups p WHERE p.id = $1 AND p.status IN ('unassigned', 'assigned')
+          AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.pickup_id = p.id AND m.status IN ('accepted', 'delivered'))`,
+      [pickupId],
+    );
+    if (!open) return false;
     return transactionWithRetry(this.dataSource, async (manager) => {
       const pickup = await this.view(manager, pickupId, true);
       if (!pickup || !['unassigned', 'assigned'].includes(pickup.status) || pickup.items.length > 0) return false;
