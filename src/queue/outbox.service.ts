@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { currentRequestId } from '../common/logging/request-context';
+import { prepared } from '../database/prepared';
 import { JOB_QUEUE, JobRequest } from './catalogue';
 
 export const OUTBOX_CHANNEL = 'inkind_outbox';
@@ -13,19 +14,23 @@ export const OUTBOX_CHANNEL = 'inkind_outbox';
 export class OutboxService {
   async add(manager: EntityManager, ...requests: JobRequest[]): Promise<void> {
     if (requests.length === 0) return;
-    await manager.query(
-      `INSERT INTO outbox (queue, job_name, payload, run_at, request_id)
-       SELECT *, $5::text FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[])`,
+    // The NOTIFY is delivered at commit, to every relay that listens: no waiting for the next poll.
+    await prepared(
+      manager,
+      'outbox-add',
+      `WITH added AS (
+         INSERT INTO outbox (queue, job_name, payload, run_at, request_id)
+         SELECT *, $5::text FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[]))
+       SELECT pg_notify($6, '')`,
       [
         requests.map((r) => JOB_QUEUE[r.name]),
         requests.map((r) => r.name),
         requests.map((r) => JSON.stringify(r.data)),
         requests.map((r) => r.runAt ?? null),
         currentRequestId() ?? null,
+        OUTBOX_CHANNEL,
       ],
     );
-    // Delivered at commit, to every relay that listens: no waiting for the next poll.
-    await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
   }
 
   /** Forgets rows relayed long ago (the jobs themselves are kept by BullMQ's own retention). */

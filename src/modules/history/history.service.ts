@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { prepared } from '../../database/prepared';
 import { ActorRole, StatusChange, SubjectType } from './entities/status-change.entity';
 
 export interface Actor {
@@ -23,15 +24,13 @@ export class HistoryService {
     to: string,
     reason?: string,
   ): Promise<void> {
-    await manager.insert(StatusChange, {
-      subjectType: subject.type,
-      subjectId: subject.id,
-      actorId: actor.id,
-      actorRole: actor.role,
-      fromStatus: from,
-      toStatus: to,
-      reason: reason ?? null,
-    });
+    await prepared(
+      manager,
+      'history-record',
+      `INSERT INTO status_changes (subject_type, subject_id, actor_id, actor_role, from_status, to_status, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [subject.type, subject.id, actor.id, actor.role, from, to, reason ?? null],
+    );
   }
 
   list(type: SubjectType, id: string): Promise<StatusChange[]> {

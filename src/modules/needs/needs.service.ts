@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { Pool } from 'pg';
+import { prepared } from '../../database/prepared';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AuthUser } from '../../common/auth/auth-user';
 import { notFound } from '../../common/errors/domain-error';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, Page } from '../../common/pagination/page';
@@ -124,8 +123,7 @@ export class NeedsService {
     }
     const name = `needs-list-${status}-${query.house !== undefined ? 'h' : ''}${query.category !== undefined ? 'c' : ''}${query.cursor !== undefined ? 'k' : ''}`;
     const text = `${WISHLIST_SELECT} WHERE ${where.join(' AND ')} ORDER BY n.urgency_rank DESC, n.created_at DESC, n.id DESC LIMIT $1`;
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
-    const rows = (await pool.query<WishlistRow>({ name, text, values })).rows;
+    const rows = await prepared<WishlistRow>(this.dataSource, name, text, values);
     if (rows.length === 0) {
       if (query.house !== undefined && !(await this.houses.findBySlug(query.house))) throw unknownHouseFilter(query.house);
       if (query.category !== undefined) await this.catalog.assertExists(query.category, 'category');

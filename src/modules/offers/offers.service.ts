@@ -12,6 +12,7 @@ import { MatchesService } from '../matching/matches.service';
 import { JobName } from '../../queue/catalogue';
 import { OutboxService } from '../../queue/outbox.service';
 import { isPgError } from '../../database/prepare-database';
+import { prepared } from '../../database/prepared';
 import { transactionWithRetry } from '../../database/transactions';
 import { parseAvailability, Window } from './availability';
 import { CreateOfferDto, ListOffersQueryDto, UpdateOfferDto, WithdrawOfferDto } from './dto/offer.dto';
@@ -219,7 +220,9 @@ export class OffersService {
   }
 
   private async insertWithWindows(manager: EntityManager, caller: AuthUser, dto: CreateOfferDto, windows: Window[]): Promise<Offer> {
-    const [row]: InsertedOfferRow[] = await manager.query(
+    const [row] = await prepared<InsertedOfferRow>(
+      manager,
+      'offer-insert',
       `WITH offer AS (
          INSERT INTO offers (donor_id, category_code, title, description, quantity, condition, size, pickup_street, pickup_postcode, pickup_town)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *),

@@ -10,6 +10,7 @@ import { User } from './entities/user.entity';
 import { hashPassword, verifyPassword } from './password-hasher';
 import { emailTaken, houseOnlyForCoordinators, passwordIsEmail, postcodeRequired, unknownHouse } from './users.errors';
 import { AuthUser } from '../../common/auth/auth-user';
+import { prepared } from '../../database/prepared';
 
 @Injectable()
 export class UsersService {
@@ -54,7 +55,9 @@ export class UsersService {
 
   /** Who a token names, for every authenticated request: one indexed read, nothing more. */
   async findIdentity(id: string): Promise<AuthUser | undefined> {
-    const [row]: AuthUser[] = await this.users.query(
+    const [row] = await prepared<AuthUser>(
+      this.users.manager,
+      'user-identity',
       `SELECT id, role, house_id AS "houseId", language FROM users WHERE id = $1 AND erased_at IS NULL`,
       [id],
     );
