@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { loggingParams } from './common/logging/logging';
+import { createRootLogger, loggingParams, RequestLog } from './common/logging/logging';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from './config/app-config';
@@ -30,11 +30,12 @@ import { QueueDashboardModule } from './modules/queue-dashboard/queue-dashboard.
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, options: { logDestination?: NodeJS.WritableStream } = {}): DynamicModule {
+    const logger = createRootLogger(config, options.logDestination);
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggingParams(config, options.logDestination)),
+        LoggerModule.forRoot(loggingParams(logger)),
         TimeModule,
         TranslationsModule,
         TypeOrmModule.forRoot({ ...databaseOptions(config.DATABASE_URL), autoLoadEntities: true, entities: [] }),
@@ -56,7 +57,7 @@ export class AppModule {
         ...(config.runsHttp ? [QueueDashboardModule] : []),
         ...(config.runsWorkers ? [WorkerModule] : []),
       ],
-      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, { provide: RequestLog, useValue: new RequestLog(logger) }],
     };
   }
 }

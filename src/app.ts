@@ -2,15 +2,14 @@ import { NestFactory } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from '@fastify/helmet';
 import { AppModule } from './app.module';
 import { Logger } from 'nestjs-pino';
-import { requestIdOf } from './common/logging/logging';
+import { RequestLog, requestIdOf } from './common/logging/logging';
 import { withRequestId } from './common/logging/request-context';
 import { MetricsService } from './modules/metrics/metrics.service';
 import { AppConfig } from './config/app-config';
 import { createValidationPipe } from './common/validation/validation';
-import { registerWebPages, relaxCspForTools, STRICT_CSP } from './web/web-pages';
+import { registerSecurityHeaders, registerWebPages } from './web/web-pages';
 import { QueueDashboardAccess } from './modules/queue-dashboard/queue-dashboard.access';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
@@ -33,9 +32,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
-    // The request's id travels to pino-http (which logs the request line) and back to the client,
-    // and the rest of the request runs in its context: the outbox rows it writes carry it.
-    (request.raw as typeof request.raw & { id?: string }).id = String(request.id);
+    // The request's id goes back to the client, and the rest of the request runs in its context:
+    // its log lines and the outbox rows it writes carry it.
     void reply.header('x-request-id', String(request.id));
     withRequestId(String(request.id), done);
   });
@@ -44,13 +42,15 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     if (dashboard.applies(request)) await dashboard.check(request, reply);
   });
   // Security headers: a strict CSP for the web pages and the API; Swagger UI and the queue dashboard get their inline scripts.
-  relaxCspForTools(app);
-  await app.register(helmet, { contentSecurityPolicy: { directives: STRICT_CSP } });
+  registerSecurityHeaders(app);
   await registerWebPages(app);
   const metrics = app.get(MetricsService);
-  fastify.addHook('onResponse', async (request, reply) => {
+  const requestLog = app.get(RequestLog);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    requestLog.write({ id: String(request.id), method: request.method, url: request.url }, reply.statusCode, reply.elapsedTime);
     // The route's template (/api/offers/:id), never the raw URL: ids would explode the label set.
     metrics.recordHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
   const origins = config.CORS_ORIGINS.split(',').filter(Boolean);
   if (origins.length > 0) app.enableCors({ origin: origins, credentials: false });
