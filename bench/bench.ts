@@ -8,8 +8,8 @@
  *   3. starts the baseline (bench/baseline/server.js) and the product's API (APP_ROLE=api, no worker),
  *      checks that both answer the same, and runs autocannon (a child process, 32 connections) on the
  *      wishlist read and on offer creation, alternately, --rounds rounds each;
- *   4. the cost of each global per-request piece: the API again without request logging, helmet, the
- *      hooks, the request-context middleware or the i18n interceptor (bench/product-variant.js), each
+ *   4. the cost of each global per-request piece: the API again without request logging, the security
+ *      headers, the hooks or the request context (bench/product-variant.js), each
  *      paired with a baseline run;
  *   5. starts the worker (APP_ROLE=worker): the engine re-optimises every category of the seeded data
  *      while the API serves reads (its event-loop delay is read from its own /metrics), then offers at
@@ -35,7 +35,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { brusselsDate } from '../src/common/time/clock';
 import { prepareDatabase } from '../src/database/prepare-database';
-import { DEFAULT_JOB_OPTIONS } from '../src/queue/catalogue';
+import { DEFAULT_JOB_OPTIONS, QueueName } from '../src/queue/catalogue';
 import { CATEGORIES, CATEGORY_WEIGHTS, HOUSES, int, makeInstance, mulberry32, pickCondition, pickQuantity, pickSize, pickTown, Rng, weighted } from './matching-data';
 import { dropDatabase, dropQueueKeys, jobTimings, percentiles, Percentiles, request, RunningApp, stopApp } from './matching-e2e';
 import { benchCase, benchRunner, CaseResult, inputsByCategory, LoopDelay, LoopResult, round, spread } from './matching-solver';
@@ -379,6 +379,7 @@ interface Results {
     outboxDrainMs: number;
     queuesIdleAfterMs: number;
     optimiseJobs: Awaited<ReturnType<typeof jobTimings>>;
+    placeJobs: Awaited<ReturnType<typeof jobTimings>>;
   };
   queueThroughput?: { jobs: number; pipelineJobsPerS: number; pipelineMs: number; bullmqAloneJobsPerS: number; bullmqAloneMs: number; ratio: number; handler: string; concurrency: number };
   resources: {
@@ -573,14 +574,13 @@ async function main(): Promise<void> {
     // ------------------------------------------------------------ 4. what each global piece costs
     if (!skipVariants) {
       results.variants = [];
-      const ALL = 'request-log,helmet,hooks,context,i18n';
+      const ALL = 'request-log,helmet,hooks,context';
       const variants: Array<{ strip: string; fix?: string; routes: string[] }> = [
         { strip: '', routes: ['wishlist', 'offers'] },
         { strip: 'request-log', routes: ['wishlist'] },
         { strip: 'helmet', routes: ['wishlist'] },
         { strip: 'hooks', routes: ['wishlist'] },
         { strip: 'context', routes: ['wishlist'] },
-        { strip: 'i18n', routes: ['wishlist'] },
         { strip: ALL, routes: ['wishlist', 'offers'] },
       ];
       for (const variant of variants) {
@@ -603,7 +603,7 @@ async function main(): Promise<void> {
             const p = await autocannon('variant', ports.variant, file, VARIANT_S, proc.child.pid);
             const b = await autocannon('baseline', ports.baseline, har(route, ports.baseline, requests), VARIANT_S, baseline.child.pid);
             const entry = {
-              strip: variant.fix ? `nothing; fix: ${variant.fix}` : variant.strip === ALL ? `all five (${ALL})` : variant.strip || 'nothing (the launcher itself)',
+              strip: variant.fix ? `nothing; fix: ${variant.fix}` : variant.strip === ALL ? `all four (${ALL})` : variant.strip || 'nothing (the launcher itself)',
               route,
               productRps: p.rps,
               productP99: p.p99,
@@ -645,17 +645,18 @@ async function main(): Promise<void> {
     await waitUntil('worker start', worker, async () => readFileSync(worker.logFile, 'utf8').includes('Worker started'), 120_000);
     log('worker started');
     const connection = { host: new URL(redisUrl).hostname, port: Number(new URL(redisUrl).port || 6379), maxRetriesPerRequest: null };
-    const matchingQueue = new Queue('matching', { prefix, connection });
+    const queues = Object.fromEntries(Object.values(QueueName).map((name) => [name, new Queue(name, { prefix, connection })])) as Record<QueueName, Queue>;
     const pending = async () => Number((await db.query(`SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL`)).rows[0].n);
-    const matchingBacklog = async () => {
-      const counts = await matchingQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
-      return Object.values(counts).reduce((s, n) => s + n, 0);
+    const backlogOf = async (...names: QueueName[]) => {
+      const counts = await Promise.all(names.map((name) => queues[name].getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')));
+      return counts.flatMap((count) => Object.values(count)).reduce((s, n) => s + n, 0);
     };
+    const matchingBacklog = () => backlogOf(QueueName.Matching, QueueName.Placement);
     const waitIdle = async (timeoutMs: number) => {
       const deadline = performance.now() + timeoutMs;
       let quiet = 0;
       while (performance.now() < deadline) {
-        quiet = (await pending()) === 0 && (await matchingBacklog()) === 0 ? quiet + 1 : 0;
+        quiet = (await pending()) === 0 && (await backlogOf(...Object.values(QueueName))) === 0 ? quiet + 1 : 0;
         if (quiet >= 3) return true;
         await sleep(100);
       }
@@ -875,6 +876,7 @@ async function main(): Promise<void> {
         outboxDrainMs: round(outboxDrainMs),
         queuesIdleAfterMs: round(queuesIdleAfterMs),
         optimiseJobs: await jobTimings(redisUrl, prefix, since),
+        placeJobs: await jobTimings(redisUrl, prefix, since, { queue: QueueName.Placement, name: 'place-offer' }),
       };
       const p = results.pipeline;
       log(
@@ -947,7 +949,7 @@ async function main(): Promise<void> {
       };
       log(`  pipeline ${fmtInt(pipelineRate)} jobs/s (${done} in ${fmtMs(pipelineMs)}), BullMQ alone ${fmtInt(aloneRate)} jobs/s: ${results.queueThroughput.ratio}`);
     }
-    await matchingQueue.close();
+    await Promise.all(Object.values(queues).map((queue) => queue.close()));
 
     // ------------------------------------------------------------ 6. resources
     sampler.sample();
@@ -1113,8 +1115,9 @@ function markdown(r: Results): string {
           ['accept answered → match on a scheduled pickup (visible)', `${pcts(p.accepts.toPickupMs)} (${p.accepts.withPickup} pickups)`],
           ['same from the rows (decided_at → pickup created_at)', pcts(p.accepts.toPickupDbMs)],
           ['outbox backlog during the load: max / p95 (rows not relayed)', `${p.outboxBacklog.max} / ${p.outboxBacklog.p95}`],
-          ['matching queue backlog during the load, max (waiting + delayed + active)', String(p.matchingQueueBacklogMax)],
+          ['matching + placement queue backlog during the load, max (waiting + delayed + active)', String(p.matchingQueueBacklogMax)],
           ['after the load: outbox empty / all queues idle', `**${fmtMs(p.outboxDrainMs)}** / ${fmtMs(p.queuesIdleAfterMs)}`],
+          ['place-offer jobs: count, wait, run', `${p.placeJobs.count}, ${pcts(p.placeJobs.waitMs)}, ${pcts(p.placeJobs.runMs)}`],
           ['optimise-category jobs: count, wait (debounce included), run', `${p.optimiseJobs.count}, ${pcts(p.optimiseJobs.waitMs)}, ${pcts(p.optimiseJobs.runMs)}`],
         ],
       ),

@@ -242,15 +242,20 @@ export async function dropDatabase(name: string): Promise<void> {
   await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 }
 
-/** The optimise-category jobs that BullMQ still keeps (completed and failed), added since `since`. */
-export async function jobTimings(redisUrl: string, prefix: string, since: number): Promise<E2eResult['jobs']> {
+/** The jobs of one name (optimise-category by default) that BullMQ still keeps (completed and failed), added since `since`. */
+export async function jobTimings(
+  redisUrl: string,
+  prefix: string,
+  since: number,
+  of: { queue: string; name: string } = { queue: 'matching', name: 'optimise-category' },
+): Promise<E2eResult['jobs']> {
   const url = new URL(redisUrl);
-  const queue = new Queue('matching', {
+  const queue = new Queue(of.queue, {
     prefix,
     connection: { host: url.hostname, port: Number(url.port || 6379), db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0, maxRetriesPerRequest: 1 },
   });
   try {
-    const jobs = (await queue.getJobs(['completed', 'failed'], 0, 4999)).filter((job) => job && job.name === 'optimise-category' && job.timestamp >= since);
+    const jobs = (await queue.getJobs(['completed', 'failed'], 0, 4999)).filter((job) => job && job.name === of.name && job.timestamp >= since);
     const wait: number[] = [];
     const run: number[] = [];
     const offers: number[] = [];

@@ -3,8 +3,8 @@
 // It does the product's database work for its two benchmarked requests and answers the same JSON:
 //   GET  /api/needs?category=&house=  the public wishlist, 20 open needs, most urgent first
 //   POST /api/offers                  a donor's offer: the user check of the bearer token, then the
-//                                     offer, its windows, its history row and its outbox row (with
-//                                     the NOTIFY) in one transaction
+//                                     offer, its windows, its history row and its two outbox rows (placement and
+//                                     optimisation, with the NOTIFY) in one transaction
 // Env: DATABASE_URL, PORT, JWT_SECRET (HS256 tokens of the product), POOL_MAX (10, as the product).
 const http = require('node:http');
 const crypto = require('node:crypto');
@@ -22,8 +22,8 @@ const OFFER = `INSERT INTO offers (donor_id, category_code, title, description, 
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`;
 const WINDOWS = `INSERT INTO offer_windows (offer_id, starts_at, ends_at) SELECT $1, * FROM unnest($2::timestamptz[], $3::timestamptz[]) RETURNING starts_at, ends_at`;
 const HISTORY = `INSERT INTO status_changes (subject_type, subject_id, actor_id, actor_role, from_status, to_status) VALUES ('offer', $1, $2, 'donor', NULL, 'open')`;
-const OUTBOX = `WITH o AS (INSERT INTO outbox (queue, job_name, payload) VALUES ('matching', 'optimise-category', jsonb_build_object('categoryCode', $1::text)))
-  SELECT pg_notify('inkind_outbox', '')`;
+const OUTBOX = `WITH o AS (INSERT INTO outbox (queue, job_name, payload) VALUES ('placement', 'place-offer', jsonb_build_object('offerId', $2::uuid)),
+  ('matching', 'optimise-category', jsonb_build_object('categoryCode', $1::text))) SELECT pg_notify('inkind_outbox', '')`;
 
 const send = (res, status, body) => {
   const text = JSON.stringify(body);
@@ -65,7 +65,7 @@ async function createOffer(req, res) {
     const [o] = (await client.query({ name: 'offer', text: OFFER, values: [user.id, b.categoryCode, b.title, b.description || null, b.quantity, b.condition, b.size, a.street, a.postcode, a.town] })).rows;
     const windows = (await client.query({ name: 'windows', text: WINDOWS, values: [o.id, b.availability.map((w) => w.from), b.availability.map((w) => w.to)] })).rows;
     await client.query({ name: 'history', text: HISTORY, values: [o.id, user.id] });
-    await client.query({ name: 'outbox', text: OUTBOX, values: [b.categoryCode] });
+    await client.query({ name: 'outbox', text: OUTBOX, values: [b.categoryCode, o.id] });
     await client.query('COMMIT');
     send(res, 201, {
       id: o.id, categoryCode: o.category_code, title: o.title, description: o.description, quantity: o.quantity,
