@@ -246,35 +246,66 @@ describe('quick placement and the optimisation after it', () => {
     try {
       const api = new Api(t.app);
       const hejmo = await coordinator(api, 'hejmo');
-      const olivier = await coordinator(api, 'olivier');
       const donor = await register(api, 'donor');
-      const urgent = (await api.post('/api/needs', needBody({ houseSlug: 'hejmo', categoryCode: 'childcare', title: 'Cot', quantity: 1, urgency: 'urgent' }), hejmo.token)).body;
-      const low = (await api.post('/api/needs', needBody({ houseSlug: 'olivier', categoryCode: 'childcare', title: 'Cot', quantity: 1, urgency: 'low' }), olivier.token)).body;
       const cot = (postcode: string, town: string) => offerBody({ categoryCode: 'childcare', title: `Cot from ${town}`, quantity: 1, pickupAddress: { street: 'Rue 1', postcode, town } });
-      // A cot in Liège comes first: the urgent need far away is worth more than the low one next door.
       const liege = (await api.post('/api/offers', cot('4000', 'Liège'), donor.token)).body;
-      await t.drain();
-      // Then one next to Hejmo: the urgent need is taken, so it goes to Liège, far away.
       const zaventem = (await api.post('/api/offers', cot('1930', 'Zaventem'), donor.token)).body;
+      await t.drain();
+      // A need placed takes the best offer left, and needs take no one's place: the low need, posted
+      // first, gets the cot next door, and the urgent one the cot from Liège, 90 km away.
+      const low = (await api.post('/api/needs', needBody({ houseSlug: 'hejmo', categoryCode: 'childcare', title: 'Cot', quantity: 1, urgency: 'low' }), hejmo.token)).body;
+      await t.drain();
+      const urgent = (await api.post('/api/needs', needBody({ houseSlug: 'hejmo', categoryCode: 'childcare', title: 'Cot', quantity: 1, urgency: 'urgent' }), hejmo.token)).body;
       await t.drain();
       const greedy = await proposedPairs(t.db, 'childcare');
       expect(greedy.map((p: { offerId: string; needId: string }) => [p.offerId, p.needId]).sort()).toEqual(
-        [[liege.id, urgent.id], [zaventem.id, low.id]].sort(),
+        [[zaventem.id, low.id], [liege.id, urgent.id]].sort(),
       );
 
       const outcome = await t.app.get(MatchingService).optimiseCategory('childcare');
       expect(outcome).toMatchObject({ kept: 0, proposed: 2, cancelled: 2 });
       const optimal = await proposedPairs(t.db, 'childcare');
       expect(optimal.map((p: { offerId: string; needId: string }) => [p.offerId, p.needId]).sort()).toEqual(
-        [[liege.id, low.id], [zaventem.id, urgent.id]].sort(),
+        [[zaventem.id, urgent.id], [liege.id, low.id]].sort(),
       );
-      // Each house has one notice, for the proposal that stands; the superseded ones are withdrawn.
-      for (const house of [hejmo, olivier]) {
-        const notices = (await api.get('/api/notifications', house.token)).body.items;
-        expect(notices.map((n: { data: { matchId: string } }) => n.data.matchId)).toEqual([
-          optimal.find((p: { needId: string }) => p.needId === (house === hejmo ? urgent.id : low.id)).id,
-        ]);
-      }
+      // The house has one notice per proposal that stands; those of the superseded ones are withdrawn.
+      const notices = (await api.get('/api/notifications', hejmo.token)).body.items.map((n: { data: { matchId: string } }) => n.data.matchId);
+      expect(notices.sort()).toEqual(optimal.map((p: { id: string }) => p.id).sort());
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('lets a clearly better offer take the place of a standing proposal at once, and places the displaced offer again', async () => {
+    const t = await startApp({ MATCHING_DEBOUNCE_MS: '60000' }, { jobs: true });
+    try {
+      const api = new Api(t.app);
+      const hejmo = await coordinator(api, 'hejmo');
+      const donor = await register(api, 'donor');
+      const pram = (postcode: string, town: string, condition: string) =>
+        offerBody({ categoryCode: 'childcare', title: `Pram from ${town}`, quantity: 1, condition, pickupAddress: { street: 'Rue 1', postcode, town } });
+      const need = (await api.post('/api/needs', needBody({ houseSlug: 'hejmo', categoryCode: 'childcare', title: 'Pram', quantity: 1 }), hejmo.token)).body;
+      const far = (await api.post('/api/offers', pram('4000', 'Liège', 'fair'), donor.token)).body;
+      await t.drain();
+      const [first] = await proposedPairs(t.db, 'childcare');
+      expect(first).toMatchObject({ offerId: far.id, needId: need.id });
+
+      // A new pram next to Hejmo: worth far more there; the one from Liège has nowhere else to go yet.
+      const near = (await api.post('/api/offers', pram('1930', 'Zaventem', 'new'), donor.token)).body;
+      await t.drain();
+      expect(await proposedPairs(t.db, 'childcare')).toEqual([expect.objectContaining({ offerId: near.id, needId: need.id, quantity: 1 })]);
+      const [old] = await t.db.query(`SELECT status, reason FROM matches WHERE id = $1`, [first.id]);
+      expect(old).toEqual({ status: 'cancelled', reason: 'superseded' });
+      const notices = (await api.get('/api/notifications', hejmo.token)).body.items.map((n: { data: { matchId: string } }) => n.data.matchId);
+      expect(notices).not.toContain(first.id);
+
+      // l'Olivier then needs one: the pram from Liège is placed there by the need's own placement.
+      const olivier = await coordinator(api, 'olivier');
+      const there = (await api.post('/api/needs', needBody({ houseSlug: 'olivier', categoryCode: 'childcare', title: 'Pram', quantity: 1 }), olivier.token)).body;
+      await t.drain();
+      expect((await proposedPairs(t.db, 'childcare')).map((p: { offerId: string; needId: string }) => [p.offerId, p.needId]).sort()).toEqual(
+        [[near.id, need.id], [far.id, there.id]].sort(),
+      );
     } finally {
       await t.close();
     }
@@ -306,7 +337,7 @@ describe('quick placement and the optimisation after it', () => {
       jest.spyOn(runner, 'run').mockImplementationOnce(async (input) => {
         // While the engine thinks: a second offer arrives and is placed, and l'Olivier declines.
         late = (await api.post('/api/offers', books(3, '1930', 'Zaventem'), donor.token)).body;
-        expect(await placement.placeOffer(late!.id)).toEqual({ proposed: 1, units: 3 });
+        expect(await placement.placeOffer(late!.id)).toEqual({ proposed: 1, units: 3, displaced: 0 });
         expect((await api.post(`/api/matches/${toDecline.id}/decline`, {}, olivier.token)).status).toBe(200);
         return solve(input);
       });

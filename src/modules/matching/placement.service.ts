@@ -1,25 +1,30 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { brusselsDate, Clock } from '../../common/time/clock';
 import { transactionWithRetry } from '../../database/transactions';
-import { pairKey } from './allocation';
-import { placeGreedily } from './placement';
+import { JobName } from '../../queue/catalogue';
+import { OutboxService } from '../../queue/outbox.service';
+import { pairKey, Proposal } from './allocation';
+import { placeGreedily, placeOfferDisplacing, StandingProposal } from './placement';
 import { lockCategory, ProposalWriter } from './proposal-writer';
 import { readNeeds, readOffers } from './sides';
 
 export interface PlacementOutcome {
   proposed: number;
   units: number;
+  /** Proposals of other offers that this one took the place of (offers only). */
+  displaced: number;
 }
 
-const NOTHING: PlacementOutcome = { proposed: 0, units: 0 };
+const NOTHING: PlacementOutcome = { proposed: 0, units: 0, displaced: 0 };
 
 /**
- * The quick way to a first proposal: a new or changed offer is proposed, within a small
- * transaction, to the needs that still have room (and a need is filled from the offers that
- * still have units), without moving any other proposal. The optimisation of the category,
- * asked for by the same change, improves on it later (docs/matching.md).
+ * The quick way to a first proposal, within a small transaction: a new or changed offer is
+ * proposed to the needs that still have room, or in place of standing proposals it clearly beats
+ * (whose offers are then placed again); a need is filled from the offers that still have units.
+ * The optimisation of the category, asked for by the same change, improves on it later
+ * (docs/matching.md).
  */
 @Injectable()
 export class PlacementService {
@@ -28,6 +33,7 @@ export class PlacementService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly writer: ProposalWriter,
+    private readonly outbox: OutboxService,
     private readonly clock: Clock,
   ) {}
 
@@ -37,6 +43,28 @@ export class PlacementService {
 
   placeNeed(needId: string): Promise<PlacementOutcome> {
     return this.place('need', needId);
+  }
+
+  /** The proposals standing at the open needs of a category, with the score per unit they were made with. */
+  private standingProposals(manager: EntityManager, categoryCode: string): Promise<StandingProposal[]> {
+    return manager.query(
+      `SELECT m.id, m.offer_id AS "offerId", m.need_id AS "needId", m.quantity, m.score
+         FROM matches m JOIN needs n ON n.id = m.need_id
+        WHERE n.category_code = $1 AND n.status = 'open' AND m.status = 'proposed'`,
+      [categoryCode],
+    );
+  }
+
+  /** Supersedes the displaced proposals that are still proposed (locked first: a decision on one waits, then finds it gone). */
+  private async supersedeStill(manager: EntityManager, displaced: StandingProposal[]): Promise<StandingProposal[]> {
+    if (displaced.length === 0) return [];
+    const still: Array<{ id: string }> = await manager.query(
+      `SELECT id FROM matches WHERE id = ANY($1) AND status = 'proposed' ORDER BY id FOR UPDATE`,
+      [displaced.map((proposal) => proposal.id)],
+    );
+    const ids = new Set(still.map((row) => row.id));
+    await this.writer.supersede(manager, [...ids]);
+    return displaced.filter((proposal) => ids.has(proposal.id));
   }
 
   private place(side: 'offer' | 'need', id: string): Promise<PlacementOutcome> {
@@ -50,20 +78,35 @@ export class PlacementService {
       // Waits only for another placement or the short write of an optimisation, never for its solving.
       await lockCategory(manager, categoryCode);
       const now = this.clock.now();
-      const offers = await readOffers(manager, { categoryCode, id: side === 'offer' ? id : undefined }, now);
-      const needs = await readNeeds(manager, { categoryCode, id: side === 'need' ? id : undefined });
-      if ((side === 'offer' ? offers : needs).length === 0) return NOTHING; // no longer open, or nothing free
+      const when = { today: brusselsDate(now), now };
       const taken: Array<{ offer_id: string; need_id: string }> = await manager.query(
         `SELECT offer_id, need_id FROM matches WHERE ${side}_id = $1 AND status IN ('proposed', 'declined')`,
         [id],
       );
       const excluded = new Set(taken.map((row) => pairKey(row.offer_id, row.need_id)));
-      const placed = placeGreedily({ offers, needs, excluded, today: brusselsDate(now), now });
+      let placed: Proposal[];
+      let displaced: StandingProposal[] = [];
+      if (side === 'offer') {
+        const [offer] = await readOffers(manager, { categoryCode, id }, now);
+        if (!offer) return NOTHING; // no longer open, or nothing free
+        // Every open need: one without free room may hold a proposal this offer should take over.
+        const needs = await readNeeds(manager, { categoryCode, movable: new Map() });
+        const standing = await this.standingProposals(manager, categoryCode);
+        ({ proposals: placed, displaced } = placeOfferDisplacing({ offer, needs, standing, excluded, ...when }));
+        displaced = await this.supersedeStill(manager, displaced);
+      } else {
+        const needs = await readNeeds(manager, { categoryCode, id });
+        if (needs.length === 0) return NOTHING;
+        placed = placeGreedily({ offers: await readOffers(manager, { categoryCode }, now), needs, excluded, ...when });
+      }
       // The counterparts were read without locks: what still fits is checked under them.
       const fitting = await this.writer.fitToRoom(manager, placed);
       const created = await this.writer.propose(manager, fitting);
-      const outcome = { proposed: created.length, units: fitting.reduce((sum, proposal) => sum + proposal.quantity, 0) };
-      if (outcome.proposed > 0) this.logger.log(`placed ${JSON.stringify({ [side]: id, categoryCode, ...outcome })}`);
+      // A displaced offer looks for a new place at once.
+      const bumped = [...new Set(displaced.map((proposal) => proposal.offerId))];
+      await this.outbox.add(manager, ...bumped.map((offerId) => ({ name: JobName.PlaceOffer, data: { offerId } }) as const));
+      const outcome = { proposed: created.length, units: fitting.reduce((sum, proposal) => sum + proposal.quantity, 0), displaced: displaced.length };
+      if (outcome.proposed + outcome.displaced > 0) this.logger.log(`placed ${JSON.stringify({ [side]: id, categoryCode, ...outcome })}`);
       return outcome;
     });
   }

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { pairKey } from './allocation';
 import { LIEGE, market, need, NOW, offer, OLIVIER, SIMBAHUIS, TODAY } from './market.fixtures';
-import { placeGreedily, PlacementInput } from './placement';
+import { pairValue } from './allocation';
+import { placeGreedily, PlacementInput, placeOfferDisplacing, StandingProposal } from './placement';
 
 const placing = (fields: Partial<PlacementInput>): PlacementInput => ({ offers: [], needs: [], excluded: new Set(), today: TODAY, now: NOW, ...fields });
 const placed = (input: PlacementInput) => placeGreedily(input).map((p) => [p.offerId, p.needId, p.quantity]);
@@ -60,5 +61,44 @@ describe('placeGreedily', () => {
       }),
       { seed: 7, numRuns: 200 },
     );
+  });
+});
+
+describe('placeOfferDisplacing', () => {
+  const when = { today: TODAY, now: NOW, excluded: new Set<string>() };
+  const full = need({ id: 'olivier', houseId: 'o', ...OLIVIER, free: 0 });
+  const standing = (score: number, quantity = 2): StandingProposal => ({ id: 'm1', offerId: 'old', needId: 'olivier', quantity, score });
+  const fresh = offer({ id: 'fresh', ...LIEGE, free: 2, condition: 'new' });
+  const freshScore = pairValue(fresh, { ...full, free: 2 }, 2, when).score;
+
+  it('takes the place of a proposal it beats by more than the incumbent bonus', () => {
+    const result = placeOfferDisplacing({ ...when, offer: fresh, needs: [full], standing: [standing(freshScore / 1.2)] });
+
+    expect(result.displaced.map((p) => p.id)).toEqual(['m1']);
+    expect(result.proposals).toEqual([expect.objectContaining({ offerId: 'fresh', needId: 'olivier', quantity: 2 })]);
+  });
+
+  it('leaves a proposal that is only a little worse, and a need with free room is used first', () => {
+    expect(placeOfferDisplacing({ ...when, offer: fresh, needs: [full], standing: [standing(freshScore / 1.03)] })).toEqual({ proposals: [], displaced: [] });
+
+    const far = need({ id: 'simbahuis', houseId: 's', ...SIMBAHUIS, free: 5 });
+    const result = placeOfferDisplacing({ ...when, offer: fresh, needs: [full, far], standing: [standing(freshScore / 1.03)] });
+    expect(result).toEqual({ proposals: [expect.objectContaining({ needId: 'simbahuis', quantity: 2 })], displaced: [] });
+  });
+
+  it('displaces whole proposals, the weakest first, only as many as it needs', () => {
+    const weakest = { ...standing(freshScore / 3, 1), id: 'weakest', offerId: 'a' };
+    const weak = { ...standing(freshScore / 2, 3), id: 'weak', offerId: 'b' };
+    const strong = { ...standing(freshScore, 2), id: 'strong', offerId: 'c' };
+    const result = placeOfferDisplacing({ ...when, offer: fresh, needs: [full], standing: [strong, weak, weakest] });
+
+    expect(result.displaced.map((p) => p.id)).toEqual(['weakest', 'weak']);
+    expect(result.proposals).toEqual([expect.objectContaining({ needId: 'olivier', quantity: 2 })]);
+  });
+
+  it('never displaces at a pair that is excluded, nor from an offer without a window ahead', () => {
+    const excluded = new Set(['fresh:olivier']);
+    expect(placeOfferDisplacing({ ...when, excluded, offer: fresh, needs: [full], standing: [standing(1)] }).proposals).toEqual([]);
+    expect(placeOfferDisplacing({ ...when, offer: { ...fresh, hasFutureWindow: false }, needs: [full], standing: [standing(1)] }).proposals).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
-import { isCandidate, NeedSide, OfferSide, pairValue, Proposal } from './allocation';
-import { coverageFactor } from './score';
+import { isCandidate, NeedSide, OfferSide, pairKey, pairValue, Proposal, sizeCanReachHouse } from './allocation';
+import { coverageFactor, WEIGHTS } from './score';
 
 export interface PlacementInput {
   /** The offers and needs to place between, with their free quantities (what no match holds). */
@@ -54,4 +54,71 @@ export function placeGreedily(input: PlacementInput): Proposal[] {
       distanceKm: Math.round(distanceKm * 10) / 10,
     });
   }
+}
+
+/** A proposal standing now, with the score per unit it was made with. */
+export interface StandingProposal {
+  id: string;
+  offerId: string;
+  needId: string;
+  quantity: number;
+  score: number;
+}
+
+/**
+ * The quick placement of one offer when needs are scarce: besides the room the needs have free,
+ * the offer may take the place of standing proposals that are clearly worse, by more than the
+ * incumbent bonus the optimisation gives them (WEIGHTS.incumbentBonus), so that the optimisation
+ * would have made the same move. Whole proposals are displaced, the weakest first; what they held
+ * beyond the new proposal stays free at that need. Their offers are placed again by the caller.
+ */
+export function placeOfferDisplacing(
+  input: Omit<PlacementInput, 'offers'> & { offer: OfferSide; standing: StandingProposal[] },
+): { proposals: Proposal[]; displaced: StandingProposal[] } {
+  const { offer } = input;
+  const proposals: Proposal[] = [];
+  const displaced: StandingProposal[] = [];
+  if (offer.free <= 0 || !offer.hasFutureWindow) return { proposals, displaced };
+  const keep = 1 + WEIGHTS.incumbentBonus;
+  const targets = input.needs
+    .filter((need) => sizeCanReachHouse(offer.size, need.houseId) && !input.excluded.has(pairKey(offer.id, need.id)))
+    .map((need) => ({
+      need,
+      room: Math.max(0, need.free),
+      // The proposals of other offers at this need, the weakest first.
+      standing: input.standing.filter((p) => p.needId === need.id && p.offerId !== offer.id).sort((a, b) => a.score - b.score),
+      // The score without its coverage factor (0 units: × 1), even at a need without free room.
+      ...pairValue(offer, { ...need, free: 1 }, 0, input),
+    }));
+  let left = offer.free;
+  while (left > 0) {
+    let best: { target: (typeof targets)[number]; quantity: number; score: number } | undefined;
+    for (const target of targets) {
+      const held = target.standing.reduce((sum, p) => sum + p.quantity, 0);
+      const lacking = target.room + held;
+      if (lacking <= 0) continue;
+      const score = target.score * coverageFactor(Math.min(left, lacking) / lacking);
+      const movable = target.standing.filter((p) => p.score * keep < score).reduce((sum, p) => sum + p.quantity, 0);
+      const quantity = Math.min(left, target.room + movable);
+      if (quantity > 0 && (!best || score > best.score)) best = { target, quantity, score };
+    }
+    if (!best) break;
+    const { target, quantity, score } = best;
+    while (target.room < quantity) {
+      const weakest = target.standing.shift() as StandingProposal;
+      displaced.push(weakest);
+      target.room += weakest.quantity;
+    }
+    target.room -= quantity;
+    left -= quantity;
+    targets.splice(targets.indexOf(target), 1);
+    proposals.push({
+      offerId: offer.id,
+      needId: target.need.id,
+      quantity,
+      score: Math.round(score * 10_000) / 10_000,
+      distanceKm: Math.round(target.distanceKm * 10) / 10,
+    });
+  }
+  return { proposals, displaced };
 }
