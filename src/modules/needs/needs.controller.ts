@@ -11,7 +11,7 @@ import {
 import { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Public, Roles } from '../../common/auth/decorators';
 import { ApiPageResponse } from '../../common/pagination/api-page';
-import { mapPage, Page } from '../../common/pagination/page';
+import { Page } from '../../common/pagination/page';
 import { StatusChangeResponseDto, toStatusChangeResponse } from '../history/dto/status-change-response.dto';
 import { CancelNeedDto, CreateNeedDto, ListNeedsQueryDto, NeedResponseDto, toNeedResponse, UpdateNeedDto } from './dto/need.dto';
 import { NeedsService } from './needs.service';
@@ -34,7 +34,7 @@ export class NeedsController {
   @Public()
   @ApiPageResponse(NeedResponseDto)
   async list(@Query() query: ListNeedsQueryDto): Promise<Page<NeedResponseDto>> {
-    return mapPage(await this.needs.list(query), toNeedResponse);
+    return this.needs.list(query);
   }
 
   @Get(':id')
