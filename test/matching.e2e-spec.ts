@@ -276,7 +276,7 @@ describe('quick placement and the optimisation after it', () => {
     }
   });
 
-  it('lets a clearly better offer take the place of a standing proposal at once, and places the displaced offer again', async () => {
+  it('lets a clearly better offer take the place of a standing proposal at once, and the displaced offer goes to the next need with room', async () => {
     const t = await startApp({ MATCHING_DEBOUNCE_MS: '60000' }, { jobs: true });
     try {
       const api = new Api(t.app);

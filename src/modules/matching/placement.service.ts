@@ -3,8 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { brusselsDate, Clock } from '../../common/time/clock';
 import { transactionWithRetry } from '../../database/transactions';
-import { JobName } from '../../queue/catalogue';
-import { OutboxService } from '../../queue/outbox.service';
 import { pairKey, Proposal } from './allocation';
 import { placeGreedily, placeOfferDisplacing, StandingProposal } from './placement';
 import { lockCategory, ProposalWriter } from './proposal-writer';
@@ -22,7 +20,7 @@ const NOTHING: PlacementOutcome = { proposed: 0, units: 0, displaced: 0 };
 /**
  * The quick way to a first proposal, within a small transaction: a new or changed offer is
  * proposed to the needs that still have room, or in place of standing proposals it clearly beats
- * (whose offers are then placed again); a need is filled from the offers that still have units.
+ * (their offers wait for the optimisation); a need is filled from the offers that still have units.
  * The optimisation of the category, asked for by the same change, improves on it later
  * (docs/matching.md).
  */
@@ -33,7 +31,6 @@ export class PlacementService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly writer: ProposalWriter,
-    private readonly outbox: OutboxService,
     private readonly clock: Clock,
   ) {}
 
@@ -102,9 +99,6 @@ export class PlacementService {
       // The counterparts were read without locks: what still fits is checked under them.
       const fitting = await this.writer.fitToRoom(manager, placed);
       const created = await this.writer.propose(manager, fitting);
-      // A displaced offer looks for a new place at once.
-      const bumped = [...new Set(displaced.map((proposal) => proposal.offerId))];
-      await this.outbox.add(manager, ...bumped.map((offerId) => ({ name: JobName.PlaceOffer, data: { offerId } }) as const));
       const outcome = { proposed: created.length, units: fitting.reduce((sum, proposal) => sum + proposal.quantity, 0), displaced: displaced.length };
       if (outcome.proposed + outcome.displaced > 0) this.logger.log(`placed ${JSON.stringify({ [side]: id, categoryCode, ...outcome })}`);
       return outcome;

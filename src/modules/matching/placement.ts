@@ -70,7 +70,7 @@ export interface StandingProposal {
  * the offer may take the place of standing proposals that are clearly worse, by more than the
  * incumbent bonus the optimisation gives them (WEIGHTS.incumbentBonus), so that the optimisation
  * would have made the same move. Whole proposals are displaced, the weakest first; what they held
- * beyond the new proposal stays free at that need. Their offers are placed again by the caller.
+ * beyond the new proposal stays free at that need.
  */
 export function placeOfferDisplacing(
   input: Omit<PlacementInput, 'offers'> & { offer: OfferSide; standing: StandingProposal[] },
