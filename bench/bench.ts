@@ -494,7 +494,7 @@ async function main(): Promise<void> {
     const baseline = spawnNode('baseline', [join('bench', 'baseline', 'server.js')], { ...process.env, DATABASE_URL: databaseUrl, PORT: String(ports.baseline), JWT_SECRET: jwtSecret, POOL_MAX: '10' });
     procs.push(baseline);
     // The heap bound docker-compose.yml gives the api service (for the compiled product: ts-node compiling needs more).
-    const API_NODE_OPTIONS = mainScript.endsWith('.js') ? '--max-old-space-size=128 --max-semi-space-size=16' : '';
+    const API_NODE_OPTIONS = mainScript.endsWith('.js') ? '--max-old-space-size=128 --max-semi-space-size=8' : '';
     const api = spawnNode('api', [...nodeArgs, mainScript], { ...baseEnv, APP_ROLE: 'api', PORT: String(ports.api), NODE_OPTIONS: API_NODE_OPTIONS });
     procs.push(api);
     const tApi = performance.now();
