@@ -5,7 +5,7 @@ import { brusselsDate, Clock } from '../../common/time/clock';
 import { transactionWithRetry } from '../../database/transactions';
 import { pairKey, Proposal } from './allocation';
 import { placeGreedily, placeOfferDisplacing, StandingProposal } from './placement';
-import { lockCategory, ProposalWriter } from './proposal-writer';
+import { ProposalWriter } from './proposal-writer';
 import { readNeeds, readOffers } from './sides';
 
 export interface PlacementOutcome {
@@ -72,8 +72,9 @@ export class PlacementService {
       );
       if (!subject) return NOTHING;
       const categoryCode = subject.category_code;
-      // Waits only for another placement or the short write of an optimisation, never for its solving.
-      await lockCategory(manager, categoryCode);
+      // No category lock: placements of one category run side by side, and beside an optimisation.
+      // What they write is checked under row locks (the displaced proposals, then the offers and
+      // needs in id order: fitToRoom), and the CHECK constraints refuse any over-promise.
       const now = this.clock.now();
       const when = { today: brusselsDate(now), now };
       const taken: Array<{ offer_id: string; need_id: string }> = await manager.query(
