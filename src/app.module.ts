@@ -20,6 +20,7 @@ import { PrivacyModule } from './modules/privacy/privacy.module';
 import { UsersModule } from './modules/users/users.module';
 import { RedisModule } from './redis/redis.module';
 import { QueueModule } from './queue/queue.module';
+import { WORKER_POOL_SIZE } from './queue/catalogue';
 import { MatchingModule } from './modules/matching/matching.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { PickupsModule } from './modules/pickups/pickups.module';
@@ -38,7 +39,7 @@ export class AppModule {
         LoggerModule.forRoot(loggingParams(logger)),
         TimeModule,
         TranslationsModule,
-        TypeOrmModule.forRoot({ ...databaseOptions(config.DATABASE_URL), autoLoadEntities: true, entities: [] }),
+        TypeOrmModule.forRoot({ ...databaseOptions(config.DATABASE_URL, config.runsWorkers ? WORKER_POOL_SIZE : 10), autoLoadEntities: true, entities: [] }),
         RedisModule,
         QueueModule,
         MetricsModule,

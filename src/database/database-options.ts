@@ -9,7 +9,8 @@ types.setTypeParser(types.builtins.DATE, (value: string) => value);
 export const MIGRATIONS_GLOB = join(__dirname, '..', '..', 'migrations', '*.{js,ts}');
 export const ENTITIES_GLOB = join(__dirname, '..', 'modules', '**', '*.entity.{js,ts}');
 
-export function databaseOptions(databaseUrl: string): DataSourceOptions {
+/** `poolSize`: 10 serve the API (the bare server of the benchmark has as many); a worker needs one per job it runs at once. */
+export function databaseOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -21,7 +22,7 @@ export function databaseOptions(databaseUrl: string): DataSourceOptions {
     // Failed queries reach the exception filter, which logs the unexpected ones.
     logging: false,
     extra: {
-      max: 10,
+      max: poolSize,
       connectionTimeoutMillis: 5_000,
       // A statement stuck behind a lock must not hold a request forever.
       statement_timeout: 15_000,

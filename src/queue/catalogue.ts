@@ -89,6 +89,20 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
  */
 export const WORKER_RECOVERY = { lockDuration: 15_000, stalledInterval: 5_000, maxStalledCount: 2 } as const;
 
+/**
+ * Jobs run at once per queue in one worker process. Optimisations are few and long (one per
+ * category at a time anyway); placements are many and short, and mostly wait for PostgreSQL.
+ */
+export const CONCURRENCY: Record<QueueName, number> = {
+  [QueueName.Matching]: 2,
+  [QueueName.Placement]: 8,
+  [QueueName.Notifications]: 4,
+  [QueueName.Pickups]: 4,
+};
+
+/** A worker's database pool: a connection for every job that may run at once, and two for the relay and the rest. */
+export const WORKER_POOL_SIZE = Object.values(CONCURRENCY).reduce((sum, n) => sum + n, 0) + 2;
+
 export interface JobTuning {
   matchingDebounceMs: number;
 }

@@ -1,7 +1,7 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job, Queue } from 'bullmq';
 import { AppConfig } from '../../config/app-config';
-import { JobName, jobOptions, JobPayloads, QueueName, WORKER_RECOVERY } from '../../queue/catalogue';
+import { CONCURRENCY, JobName, jobOptions, JobPayloads, QueueName, WORKER_RECOVERY } from '../../queue/catalogue';
 import { MatchingService } from './matching.service';
 import { OutboxService } from '../../queue/outbox.service';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -10,7 +10,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { currentRequestId, requestIdOfJob, withRequestId } from '../../common/logging/request-context';
 
 /** Optimisations run one at a time per worker; the per-category lock keeps workers apart. */
-@Processor(QueueName.Matching, { concurrency: 2, ...WORKER_RECOVERY })
+@Processor(QueueName.Matching, { concurrency: CONCURRENCY[QueueName.Matching], ...WORKER_RECOVERY })
 export class MatchingProcessor extends WorkerHost {
   constructor(
     private readonly metrics: MetricsService,

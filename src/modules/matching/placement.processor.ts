@@ -1,12 +1,12 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
-import { JobName, JobPayloads, QueueName, WORKER_RECOVERY } from '../../queue/catalogue';
+import { CONCURRENCY, JobName, JobPayloads, QueueName, WORKER_RECOVERY } from '../../queue/catalogue';
 import { MetricsService } from '../metrics/metrics.service';
 import { requestIdOfJob, withRequestId } from '../../common/logging/request-context';
 import { PlacementService } from './placement.service';
 
 /** Quick placements, on a queue of their own so that they never wait behind an optimisation. */
-@Processor(QueueName.Placement, { concurrency: 4, ...WORKER_RECOVERY })
+@Processor(QueueName.Placement, { concurrency: CONCURRENCY[QueueName.Placement], ...WORKER_RECOVERY })
 export class PlacementProcessor extends WorkerHost {
   constructor(
     private readonly metrics: MetricsService,

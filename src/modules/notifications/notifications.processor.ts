@@ -1,12 +1,12 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
-import { JobName, JobPayloads, QueueName, WORKER_RECOVERY } from '../../queue/catalogue';
+import { CONCURRENCY, JobName, JobPayloads, QueueName, WORKER_RECOVERY } from '../../queue/catalogue';
 import { NotificationsService } from './notifications.service';
 import { Mailer } from './mailer';
 import { MetricsService } from '../metrics/metrics.service';
 import { requestIdOfJob, withRequestId } from '../../common/logging/request-context';
 
-@Processor(QueueName.Notifications, { concurrency: 4, ...WORKER_RECOVERY })
+@Processor(QueueName.Notifications, { concurrency: CONCURRENCY[QueueName.Notifications], ...WORKER_RECOVERY })
 export class NotificationsProcessor extends WorkerHost {
   constructor(
     private readonly metrics: MetricsService,

@@ -1,11 +1,11 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
-import { JobName, JobPayloads, QueueName, WORKER_RECOVERY } from '../../queue/catalogue';
+import { CONCURRENCY, JobName, JobPayloads, QueueName, WORKER_RECOVERY } from '../../queue/catalogue';
 import { PickupsService } from './pickups.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { requestIdOfJob, withRequestId } from '../../common/logging/request-context';
 
-@Processor(QueueName.Pickups, { concurrency: 4, ...WORKER_RECOVERY })
+@Processor(QueueName.Pickups, { concurrency: CONCURRENCY[QueueName.Pickups], ...WORKER_RECOVERY })
 export class PickupsProcessor extends WorkerHost {
   constructor(
     private readonly metrics: MetricsService,
