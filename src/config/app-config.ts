@@ -75,12 +75,16 @@ export class AppConfig {
   @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'must be 1 to 40 letters, digits, - or _' })
   QUEUE_PREFIX = 'inkind';
 
-  /** How long a category waits for more changes before it is re-optimised. */
+  /**
+   * How long a category waits for more changes before it is re-optimised. The quick placements give
+   * the first proposals at once; the optimisation refines them, and each run may move proposals
+   * (docs/matching.md): under load it runs about once per this period per category.
+   */
   @Transform(toInteger)
   @IsInt({ message: 'must be a whole number of milliseconds' })
   @Min(0)
   @Max(60_000)
-  MATCHING_DEBOUNCE_MS = 100;
+  MATCHING_DEBOUNCE_MS = 5_000;
 
   /** How often every category is re-optimised as a safety net; 0 turns the sweep off (tests). */
   @Transform(toInteger)

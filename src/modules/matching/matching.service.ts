@@ -4,6 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { brusselsDate, Clock } from '../../common/time/clock';
 import { transactionWithRetry } from '../../database/transactions';
+import { JobName } from '../../queue/catalogue';
+import { OutboxService } from '../../queue/outbox.service';
 import { AllocationInput, pairKey, Proposal } from './allocation';
 import { AllocationRunner } from './allocation-runner';
 import { lockCategory, ProposalWriter } from './proposal-writer';
@@ -41,6 +43,7 @@ export class MatchingService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly runner: AllocationRunner,
     private readonly writer: ProposalWriter,
+    private readonly outbox: OutboxService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -176,7 +179,14 @@ export class MatchingService {
     // Cancel before inserting: quantities are freed first, so no offer or need is ever over-promised.
     await this.writer.supersede(manager, superseded);
     const fresh = [...wanted.values()].sort((a, b) => b.score - a.score || (a.offerId < b.offerId ? -1 : 1));
-    const created = await this.writer.propose(manager, await this.writer.fitToRoom(manager, fresh));
+    const fitting = await this.writer.fitToRoom(manager, fresh);
+    const created = await this.writer.propose(manager, fitting);
+    // An offer whose proposal was superseded, and whose new place was taken meanwhile (fitToRoom),
+    // is placed again at once rather than left without a proposal until the next optimisation.
+    const replaced = new Set(fitting.map((proposal) => proposal.offerId));
+    const supersededIds = new Set(superseded);
+    const orphans = [...new Set(snapshot.filter((m) => supersededIds.has(m.id) && !replaced.has(m.offer_id)).map((m) => m.offer_id))];
+    await this.outbox.add(manager, ...orphans.map((offerId) => ({ name: JobName.PlaceOffer, data: { offerId } }) as const));
     return { kept, cancelled: superseded.length, created };
   }
 }
