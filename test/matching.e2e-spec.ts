@@ -311,6 +311,43 @@ describe('quick placement and the optimisation after it', () => {
     }
   });
 
+  it('resizes a proposal whose pair the optimisation keeps with another quantity: same id, no new notice', async () => {
+    const t = await startApp({}, { ownDatabase: true });
+    try {
+      const api = new Api(t.app);
+      const hejmo = await coordinator(api, 'hejmo');
+      const olivier = await coordinator(api, 'olivier');
+      const donor = await register(api, 'donor');
+      const atHejmo = (await api.post('/api/needs', needBody({ houseSlug: 'hejmo', categoryCode: 'tools', quantity: 3 }), hejmo.token)).body;
+      const atOlivier = (await api.post('/api/needs', needBody({ houseSlug: 'olivier', categoryCode: 'tools', quantity: 3 }), olivier.token)).body;
+      const offer = (await api.post('/api/offers', offerBody({ categoryCode: 'tools', quantity: 4 }), donor.token)).body;
+      await t.app.get(PlacementService).placeOffer(offer.id);
+      const before = await proposedPairs(t.db, 'tools');
+      expect(before.map((p: { quantity: number }) => p.quantity)).toEqual([3, 1]);
+
+      // The engine answers the same pairs split 2 + 2 (as an optimum among equals may).
+      const runner = t.app.get(AllocationRunner);
+      jest.spyOn(runner, 'run').mockImplementationOnce(async () => ({
+        proposals: before.map((p: { offerId: string; needId: string }) => ({ offerId: p.offerId, needId: p.needId, quantity: 2, score: 100, distanceKm: 10 })),
+        totalScore: 400,
+        candidates: 2,
+      }));
+      const outcome = await t.app.get(MatchingService).optimiseCategory('tools');
+
+      expect(outcome).toMatchObject({ kept: 2, proposed: 0, cancelled: 0 });
+      const after = await proposedPairs(t.db, 'tools');
+      expect(after.map((p: { id: string; quantity: number }) => [p.id, p.quantity]).sort()).toEqual(before.map((p: { id: string }) => [p.id, 2]).sort());
+      const [{ allocated }] = await t.db.query(`SELECT quantity_allocated AS allocated FROM offers WHERE id = $1`, [offer.id]);
+      expect(allocated).toBe(4);
+      for (const [house, needId] of [[hejmo, atHejmo.id], [olivier, atOlivier.id]] as const) {
+        const notices = (await api.get('/api/notifications', house.token)).body.items;
+        expect(notices).toEqual([expect.objectContaining({ data: expect.objectContaining({ needId, quantity: 2 }) })]);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
   it('respects what changed while it solved: a quick placement stays, a declined pair is not proposed again', async () => {
     // No workers: the placements and the optimisation are called here, in the order the test needs.
     const t = await startApp({}, { ownDatabase: true });

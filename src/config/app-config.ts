@@ -77,14 +77,14 @@ export class AppConfig {
 
   /**
    * How long a category waits for more changes before it is re-optimised. The quick placements give
-   * the first proposals at once; the optimisation refines them, and each run may move proposals
-   * (docs/matching.md): under load it runs about once per this period per category.
+   * most first proposals at once; the optimisation refines them and places the offers that only a
+   * new allocation can place (docs/matching.md).
    */
   @Transform(toInteger)
   @IsInt({ message: 'must be a whole number of milliseconds' })
   @Min(0)
   @Max(60_000)
-  MATCHING_DEBOUNCE_MS = 5_000;
+  MATCHING_DEBOUNCE_MS = 100;
 
   /** How often every category is re-optimised as a safety net; 0 turns the sweep off (tests). */
   @Transform(toInteger)

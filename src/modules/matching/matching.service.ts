@@ -152,11 +152,12 @@ export class MatchingService {
   }
 
   /**
-   * The new allocation against what is proposed now. A proposal of the snapshot with the same pair
-   * and quantity is kept; the other ones still proposed are superseded. Proposals made since the
-   * snapshot (quick placements) stay, and one decided meanwhile is settled. The new pairs then
-   * take what room is left, best first (ProposalWriter.fitToRoom): the next optimisation, which
-   * those changes asked for, refines the rest.
+   * The new allocation against what is proposed now. A proposal of the snapshot whose pair the new
+   * allocation keeps stays (same id): with the same quantity as is, with another one resized (a
+   * different split of equal worth is not a new proposal for the house). The other ones still
+   * proposed are superseded. Proposals made since the snapshot (quick placements) stay, and one
+   * decided meanwhile is settled. Growth and new pairs then take what room is left, best first
+   * (ProposalWriter.fitToRoom): the next optimisation, which those changes asked for, refines the rest.
    */
   private async apply(
     manager: EntityManager,
@@ -167,25 +168,45 @@ export class MatchingService {
     const wanted = new Map(proposals.map((proposal) => [pairKey(proposal.offerId, proposal.needId), proposal]));
     const stillProposed = new Set(current.map((match) => match.id));
     const superseded: string[] = [];
+    const shrink: Array<{ id: string; quantity: number }> = [];
+    const grow = new Map<string, { id: string; quantity: number }>();
+    const growth: Proposal[] = [];
     let kept = 0;
     for (const match of snapshot) {
       const key = pairKey(match.offer_id, match.need_id);
-      const same = wanted.get(key)?.quantity === match.quantity;
-      if (same) wanted.delete(key);
-      if (!stillProposed.has(match.id)) continue;
-      if (same) kept++;
-      else superseded.push(match.id);
+      const plan = wanted.get(key);
+      wanted.delete(key);
+      if (!stillProposed.has(match.id)) continue; // decided meanwhile: its pair is settled
+      if (!plan) {
+        superseded.push(match.id);
+        continue;
+      }
+      kept++;
+      if (plan.quantity < match.quantity) shrink.push({ id: match.id, quantity: plan.quantity });
+      if (plan.quantity > match.quantity) {
+        grow.set(key, { id: match.id, quantity: match.quantity });
+        growth.push({ ...plan, quantity: plan.quantity - match.quantity });
+      }
     }
-    // Cancel before inserting: quantities are freed first, so no offer or need is ever over-promised.
+    // Cancel and shrink before anything grows: quantities are freed first, so no offer or need is ever over-promised.
     await this.writer.supersede(manager, superseded);
-    const fresh = [...wanted.values()].sort((a, b) => b.score - a.score || (a.offerId < b.offerId ? -1 : 1));
-    const fitting = await this.writer.fitToRoom(manager, fresh);
-    const created = await this.writer.propose(manager, fitting);
+    await this.writer.resize(manager, shrink);
+    const byScore = (a: Proposal, b: Proposal) => b.score - a.score || (a.offerId < b.offerId ? -1 : 1);
+    const fitting = await this.writer.fitToRoom(manager, [...growth, ...wanted.values()].sort(byScore), new Set(grow.keys()));
+    const grown: Array<{ id: string; quantity: number }> = [];
+    const fresh: Proposal[] = [];
+    for (const proposal of fitting) {
+      const match = grow.get(pairKey(proposal.offerId, proposal.needId));
+      if (match) grown.push({ id: match.id, quantity: match.quantity + proposal.quantity });
+      else fresh.push(proposal);
+    }
+    await this.writer.resize(manager, grown);
+    const created = await this.writer.propose(manager, fresh);
     // An offer whose proposal was superseded, and whose new place was taken meanwhile (fitToRoom),
     // is placed again at once rather than left without a proposal until the next optimisation.
-    const replaced = new Set(fitting.map((proposal) => proposal.offerId));
+    const placed = new Set(fitting.map((proposal) => proposal.offerId));
     const supersededIds = new Set(superseded);
-    const orphans = [...new Set(snapshot.filter((m) => supersededIds.has(m.id) && !replaced.has(m.offer_id)).map((m) => m.offer_id))];
+    const orphans = [...new Set(snapshot.filter((m) => supersededIds.has(m.id) && !placed.has(m.offer_id)).map((m) => m.offer_id))];
     await this.outbox.add(manager, ...orphans.map((offerId) => ({ name: JobName.PlaceOffer, data: { offerId } }) as const));
     return { kept, cancelled: superseded.length, created };
   }

@@ -25,10 +25,10 @@ export class ProposalWriter {
    * What of these proposals still fits, as the database stands now: the offers and needs are
    * locked (offers first, then needs, each in id order) and read again, and each proposal, in the
    * order given (best first), takes at most the room left on both sides. A pair that was declined
-   * or is proposed already is left out. Between the engine's read and this, a donor may have
+   * or is proposed already is left out, unless it is one whose proposal grows. Between the engine's read and this, a donor may have
    * withdrawn, a house may have declined, or a quick placement may have taken some room.
    */
-  async fitToRoom(manager: EntityManager, proposals: Proposal[]): Promise<Proposal[]> {
+  async fitToRoom(manager: EntityManager, proposals: Proposal[], growing: Set<string> = new Set()): Promise<Proposal[]> {
     if (proposals.length === 0) return [];
     const offerIds = [...new Set(proposals.map((p) => p.offerId))].sort();
     const needIds = [...new Set(proposals.map((p) => p.needId))].sort();
@@ -49,7 +49,8 @@ export class ProposalWriter {
       [offerIds, needIds],
     );
     const room = new Map([...offerRows, ...needRows].map((row) => [row.id, row.room]));
-    const excluded = new Set(taken.map((row) => pairKey(row.offer_id, row.need_id)));
+    // A pair proposed already may only grow (`growing`: more units for that proposal).
+    const excluded = new Set(taken.map((row) => pairKey(row.offer_id, row.need_id)).filter((key) => !growing.has(key)));
     const fitting: Proposal[] = [];
     for (const proposal of proposals) {
       if (excluded.has(pairKey(proposal.offerId, proposal.needId))) continue;
@@ -81,6 +82,25 @@ export class ProposalWriter {
     await this.recordHistory(manager, created, null, 'proposed');
     await this.notifications.notifyNewProposals(manager, created);
     return created;
+  }
+
+  /**
+   * Gives standing proposals a new quantity (the same pair, split otherwise): same id, no new notice;
+   * the quantity in the house's unread notice follows.
+   */
+  async resize(manager: EntityManager, changes: Array<{ id: string; quantity: number }>): Promise<void> {
+    if (changes.length === 0) return;
+    const ids = changes.map((change) => change.id);
+    await manager.query(
+      `UPDATE matches m SET quantity = c.quantity, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[]) AS c(id, quantity) WHERE m.id = c.id AND m.status = 'proposed'`,
+      [ids, changes.map((change) => change.quantity)],
+    );
+    await manager.query(
+      `UPDATE notifications nt SET data = jsonb_set(nt.data, '{quantity}', to_jsonb(m.quantity))
+         FROM matches m WHERE nt.kind = 'match-proposed' AND nt.read_at IS NULL AND nt.data->>'matchId' = m.id::text AND m.id = ANY($1)`,
+      [ids],
+    );
   }
 
   /** Cancels proposals that a better allocation replaces, and withdraws their unread notifications. */
