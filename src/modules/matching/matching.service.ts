@@ -4,8 +4,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { brusselsDate, Clock } from '../../common/time/clock';
 import { transactionWithRetry } from '../../database/transactions';
-import { JobName } from '../../queue/catalogue';
-import { OutboxService } from '../../queue/outbox.service';
 import { AllocationInput, pairKey, Proposal } from './allocation';
 import { AllocationRunner } from './allocation-runner';
 import { lockCategory, ProposalWriter } from './proposal-writer';
@@ -43,7 +41,6 @@ export class MatchingService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly runner: AllocationRunner,
     private readonly writer: ProposalWriter,
-    private readonly outbox: OutboxService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -202,12 +199,6 @@ export class MatchingService {
     }
     await this.writer.resize(manager, grown);
     const created = await this.writer.propose(manager, fresh);
-    // An offer whose proposal was superseded, and whose new place was taken meanwhile (fitToRoom),
-    // is placed again at once rather than left without a proposal until the next optimisation.
-    const placed = new Set(fitting.map((proposal) => proposal.offerId));
-    const supersededIds = new Set(superseded);
-    const orphans = [...new Set(snapshot.filter((m) => supersededIds.has(m.id) && !placed.has(m.offer_id)).map((m) => m.offer_id))];
-    await this.outbox.add(manager, ...orphans.map((offerId) => ({ name: JobName.PlaceOffer, data: { offerId } }) as const));
     return { kept, cancelled: superseded.length, created };
   }
 }
