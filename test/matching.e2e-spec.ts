@@ -210,6 +210,12 @@ describe('matching triggers', () => {
 });
 
 describe('quick placement and the optimisation after it', () => {
+  /** No workers: the placements and the optimisation are called by the test, in the order it needs. */
+  const withoutWorkers = async () => {
+    const t = await startApp({}, { ownDatabase: true });
+    const api = new Api(t.app);
+    return { t, api, hejmo: await coordinator(api, 'hejmo'), olivier: await coordinator(api, 'olivier'), donor: await register(api, 'donor') };
+  };
   const proposedPairs = (db: TestApp['db'], category: string) =>
     db.query(
       `SELECT m.id, m.offer_id AS "offerId", m.need_id AS "needId", m.quantity FROM matches m JOIN offers o ON o.id = m.offer_id
@@ -312,12 +318,8 @@ describe('quick placement and the optimisation after it', () => {
   });
 
   it('resizes a proposal whose pair the optimisation keeps with another quantity: same id, no new notice', async () => {
-    const t = await startApp({}, { ownDatabase: true });
+    const { t, api, hejmo, olivier, donor } = await withoutWorkers();
     try {
-      const api = new Api(t.app);
-      const hejmo = await coordinator(api, 'hejmo');
-      const olivier = await coordinator(api, 'olivier');
-      const donor = await register(api, 'donor');
       const atHejmo = (await api.post('/api/needs', needBody({ houseSlug: 'hejmo', categoryCode: 'tools', quantity: 3 }), hejmo.token)).body;
       const atOlivier = (await api.post('/api/needs', needBody({ houseSlug: 'olivier', categoryCode: 'tools', quantity: 3 }), olivier.token)).body;
       const offer = (await api.post('/api/offers', offerBody({ categoryCode: 'tools', quantity: 4 }), donor.token)).body;
@@ -349,13 +351,8 @@ describe('quick placement and the optimisation after it', () => {
   });
 
   it('respects what changed while it solved: a quick placement stays, a declined pair is not proposed again', async () => {
-    // No workers: the placements and the optimisation are called here, in the order the test needs.
-    const t = await startApp({}, { ownDatabase: true });
+    const { t, api, hejmo, olivier, donor } = await withoutWorkers();
     try {
-      const api = new Api(t.app);
-      const hejmo = await coordinator(api, 'hejmo');
-      const olivier = await coordinator(api, 'olivier');
-      const donor = await register(api, 'donor');
       const placement = t.app.get(PlacementService);
       const books = (quantity: number, postcode: string, town: string) =>
         offerBody({ categoryCode: 'school-supplies', quantity, pickupAddress: { street: 'Rue 1', postcode, town } });
