@@ -4,6 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { brusselsDate, Clock } from '../../common/time/clock';
 import { transactionWithRetry } from '../../database/transactions';
+import { JobName } from '../../queue/catalogue';
+import { OutboxService } from '../../queue/outbox.service';
 import { AllocationInput, pairKey, Proposal } from './allocation';
 import { AllocationRunner } from './allocation-runner';
 import { lockCategory, ProposalWriter } from './proposal-writer';
@@ -41,6 +43,7 @@ export class MatchingService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly runner: AllocationRunner,
     private readonly writer: ProposalWriter,
+    private readonly outbox: OutboxService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -65,7 +68,7 @@ export class MatchingService {
       await lockCategory(manager, categoryCode);
       // Lock the movable proposals first: a decision on one of them waits until this is done.
       const current = await this.proposals(manager, categoryCode, true);
-      const { kept, cancelled, created } = await this.apply(manager, snapshot, current, result.proposals);
+      const { kept, cancelled, created } = await this.apply(manager, categoryCode, snapshot, current, result.proposals);
       const outcome = {
         categoryCode,
         offers: input.offers.length,
@@ -158,6 +161,7 @@ export class MatchingService {
    */
   private async apply(
     manager: EntityManager,
+    categoryCode: string,
     snapshot: CurrentProposal[],
     current: CurrentProposal[],
     proposals: Proposal[],
@@ -189,7 +193,15 @@ export class MatchingService {
     await this.writer.supersede(manager, superseded);
     await this.writer.resize(manager, shrink);
     const byScore = (a: Proposal, b: Proposal) => b.score - a.score || (a.offerId < b.offerId ? -1 : 1);
-    const fitting = await this.writer.fitToRoom(manager, [...growth, ...wanted.values()].sort(byScore), new Set(grow.keys()));
+    const planned = [...growth, ...wanted.values()].sort(byScore);
+    const fitting = await this.writer.fitToRoom(manager, planned, new Set(grow.keys()));
+    // Room taken meanwhile (a placement, a decision) left part of the plan unwritten: offers it moved
+    // away may now have no proposal. One more optimisation, asked for with this one, places them
+    // (deduplicated per category; once nothing changes in between, nothing is clipped and it stops).
+    const units = (list: Proposal[]) => list.reduce((sum, proposal) => sum + proposal.quantity, 0);
+    if (units(fitting) < units(planned)) {
+      await this.outbox.add(manager, { name: JobName.OptimiseCategory, data: { categoryCode } });
+    }
     const grown: Array<{ id: string; quantity: number }> = [];
     const fresh: Proposal[] = [];
     for (const proposal of fitting) {
