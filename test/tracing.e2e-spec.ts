@@ -44,7 +44,8 @@ describe('request ids in background work', () => {
 
     const rows = await outbox();
     const offerRows = rows.filter((row) => row.request_id === 'trace-offer-1').map((row) => row.job_name);
-    expect(offerRows.sort()).toEqual(['optimise-category', 'place-offer']);
+    // Its placement and its optimisation (which may ask for one more when a placement took room meanwhile).
+    expect([...new Set(offerRows)].sort()).toEqual(['optimise-category', 'place-offer']);
     // The acceptance asked for the pickup; the pickup job, running for that request, asked for the volunteers' round.
     const acceptRows = rows.filter((row) => row.request_id === 'trace-accept-1').map((row) => row.job_name);
     expect(acceptRows).toEqual(expect.arrayContaining(['schedule-pickup', 'notify-match-accepted', 'notify-volunteers']));
