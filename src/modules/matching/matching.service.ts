@@ -198,8 +198,11 @@ export class MatchingService {
     // Room taken meanwhile (a placement, a decision) left part of the plan unwritten: offers it moved
     // away may now have no proposal. One more optimisation, asked for with this one, places them
     // (deduplicated per category; once nothing changes in between, nothing is clipped and it stops).
+    // (A planned pair that a placement proposed meanwhile is there already: not a loss.)
     const units = (list: Proposal[]) => list.reduce((sum, proposal) => sum + proposal.quantity, 0);
-    if (units(fitting) < units(planned)) {
+    const standingNow = new Set(current.map((match) => pairKey(match.offer_id, match.need_id)));
+    const expected = planned.filter((p) => grow.has(pairKey(p.offerId, p.needId)) || !standingNow.has(pairKey(p.offerId, p.needId)));
+    if (units(fitting) < units(expected)) {
       await this.outbox.add(manager, { name: JobName.OptimiseCategory, data: { categoryCode } });
     }
     const grown: Array<{ id: string; quantity: number }> = [];
