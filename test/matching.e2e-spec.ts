@@ -297,8 +297,12 @@ describe('quick placement and the optimisation after it', () => {
       expect(first).toMatchObject({ offerId: far.id, needId: need.id });
 
       // A new pram next to Hejmo: worth far more there; the one from Liège has nowhere else to go yet.
+      const asked = async () => (await t.db.query(`SELECT count(*)::int AS n FROM outbox WHERE job_name = 'optimise-category'`))[0].n;
+      const before = await asked();
       const near = (await api.post('/api/offers', pram('1930', 'Zaventem', 'new'), donor.token)).body;
       await t.drain();
+      // The new offer's own request, and the placement's for the displaced offer.
+      expect((await asked()) - before).toBe(2);
       expect(await proposedPairs(t.db, 'childcare')).toEqual([expect.objectContaining({ offerId: near.id, needId: need.id, quantity: 1 })]);
       const [old] = await t.db.query(`SELECT status, reason FROM matches WHERE id = $1`, [first.id]);
       expect(old).toEqual({ status: 'cancelled', reason: 'superseded' });

@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { brusselsDate, Clock } from '../../common/time/clock';
 import { transactionWithRetry } from '../../database/transactions';
+import { JobName } from '../../queue/catalogue';
+import { OutboxService } from '../../queue/outbox.service';
 import { pairKey, Proposal } from './allocation';
 import { placeGreedily, placeOfferDisplacing, StandingProposal } from './placement';
 import { ProposalWriter } from './proposal-writer';
@@ -31,6 +33,7 @@ export class PlacementService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly writer: ProposalWriter,
+    private readonly outbox: OutboxService,
     private readonly clock: Clock,
   ) {}
 
@@ -100,6 +103,9 @@ export class PlacementService {
       // The counterparts were read without locks: what still fits is checked under them.
       const fitting = await this.writer.fitToRoom(manager, placed);
       const created = await this.writer.propose(manager, fitting);
+      // The displaced offers wait for an optimisation: ask for one now, since the one that this
+      // offer's change asked for may have read the category before the displacement.
+      if (displaced.length > 0) await this.outbox.add(manager, { name: JobName.OptimiseCategory, data: { categoryCode } });
       const outcome = { proposed: created.length, units: fitting.reduce((sum, proposal) => sum + proposal.quantity, 0), displaced: displaced.length };
       if (outcome.proposed + outcome.displaced > 0) this.logger.log(`placed ${JSON.stringify({ [side]: id, categoryCode, ...outcome })}`);
       return outcome;
