@@ -74,6 +74,9 @@ export function isCandidate(offer: OfferSide, need: NeedSide, declined: Set<stri
 
 export const pairKey = (offerId: string, needId: string): string => `${offerId}:${needId}`;
 
+/** The units a list of proposals (or of proposals standing) holds. */
+export const unitsOf = (proposals: Array<{ quantity: number }>): number => proposals.reduce((sum, proposal) => sum + proposal.quantity, 0);
+
 const DAY_MS = 86_400_000;
 
 function daysBetween(fromDay: string, toDay: string): number {

@@ -6,7 +6,7 @@ import { brusselsDate, Clock } from '../../common/time/clock';
 import { transactionWithRetry } from '../../database/transactions';
 import { JobName } from '../../queue/catalogue';
 import { OutboxService } from '../../queue/outbox.service';
-import { AllocationInput, pairKey, Proposal } from './allocation';
+import { AllocationInput, pairKey, Proposal, unitsOf } from './allocation';
 import { AllocationRunner } from './allocation-runner';
 import { lockCategory, ProposalWriter } from './proposal-writer';
 import { readNeeds, readOffers } from './sides';
@@ -199,10 +199,9 @@ export class MatchingService {
     // away may now have no proposal. One more optimisation, asked for with this one, places them
     // (deduplicated per category; once nothing changes in between, nothing is clipped and it stops).
     // (A planned pair that a placement proposed meanwhile is there already: not a loss.)
-    const units = (list: Proposal[]) => list.reduce((sum, proposal) => sum + proposal.quantity, 0);
     const standingNow = new Set(current.map((match) => pairKey(match.offer_id, match.need_id)));
     const expected = planned.filter((p) => grow.has(pairKey(p.offerId, p.needId)) || !standingNow.has(pairKey(p.offerId, p.needId)));
-    if (units(fitting) < units(expected)) {
+    if (unitsOf(fitting) < unitsOf(expected)) {
       await this.outbox.add(manager, { name: JobName.OptimiseCategory, data: { categoryCode } });
     }
     const grown: Array<{ id: string; quantity: number }> = [];

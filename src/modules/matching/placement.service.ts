@@ -5,7 +5,7 @@ import { brusselsDate, Clock } from '../../common/time/clock';
 import { transactionWithRetry } from '../../database/transactions';
 import { JobName } from '../../queue/catalogue';
 import { OutboxService } from '../../queue/outbox.service';
-import { pairKey, Proposal } from './allocation';
+import { pairKey, Proposal, unitsOf } from './allocation';
 import { placeGreedily, placeOfferDisplacing, StandingProposal } from './placement';
 import { ProposalWriter } from './proposal-writer';
 import { readNeeds, readOffers } from './sides';
@@ -55,18 +55,6 @@ export class PlacementService {
     );
   }
 
-  /** Supersedes the displaced proposals that are still proposed (locked first: a decision on one waits, then finds it gone). */
-  private async supersedeStill(manager: EntityManager, displaced: StandingProposal[]): Promise<StandingProposal[]> {
-    if (displaced.length === 0) return [];
-    const still: Array<{ id: string }> = await manager.query(
-      `SELECT id FROM matches WHERE id = ANY($1) AND status = 'proposed' ORDER BY id FOR UPDATE`,
-      [displaced.map((proposal) => proposal.id)],
-    );
-    const ids = new Set(still.map((row) => row.id));
-    await this.writer.supersede(manager, [...ids]);
-    return displaced.filter((proposal) => ids.has(proposal.id));
-  }
-
   private place(side: 'offer' | 'need', id: string): Promise<PlacementOutcome> {
     return transactionWithRetry(this.dataSource, async (manager) => {
       const [subject]: Array<{ category_code: string }> = await manager.query(
@@ -94,7 +82,8 @@ export class PlacementService {
         const needs = await readNeeds(manager, { categoryCode, movable: new Map() });
         const standing = await this.standingProposals(manager, categoryCode);
         ({ proposals: placed, displaced } = placeOfferDisplacing({ offer, needs, standing, excluded, ...when }));
-        displaced = await this.supersedeStill(manager, displaced);
+        const superseded = new Set(await this.writer.supersede(manager, displaced.map((proposal) => proposal.id)));
+        displaced = displaced.filter((proposal) => superseded.has(proposal.id));
       } else {
         const needs = await readNeeds(manager, { categoryCode, id });
         if (needs.length === 0) return NOTHING;
@@ -106,7 +95,7 @@ export class PlacementService {
       // The displaced offers wait for an optimisation: ask for one now, since the one that this
       // offer's change asked for may have read the category before the displacement.
       if (displaced.length > 0) await this.outbox.add(manager, { name: JobName.OptimiseCategory, data: { categoryCode } });
-      const outcome = { proposed: created.length, units: fitting.reduce((sum, proposal) => sum + proposal.quantity, 0), displaced: displaced.length };
+      const outcome = { proposed: created.length, units: unitsOf(fitting), displaced: displaced.length };
       if (outcome.proposed + outcome.displaced > 0) this.logger.log(`placed ${JSON.stringify({ [side]: id, categoryCode, ...outcome })}`);
       return outcome;
     });

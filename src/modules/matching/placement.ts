@@ -1,4 +1,4 @@
-import { isCandidate, NeedSide, OfferSide, pairKey, pairValue, Proposal, sizeCanReachHouse } from './allocation';
+import { isCandidate, NeedSide, OfferSide, pairKey, pairValue, Proposal, sizeCanReachHouse, unitsOf } from './allocation';
 import { coverageFactor, WEIGHTS } from './score';
 
 export interface PlacementInput {
@@ -94,11 +94,11 @@ export function placeOfferDisplacing(
   while (left > 0) {
     let best: { target: (typeof targets)[number]; quantity: number; score: number } | undefined;
     for (const target of targets) {
-      const held = target.standing.reduce((sum, p) => sum + p.quantity, 0);
+      const held = unitsOf(target.standing);
       const lacking = target.room + held;
       if (lacking <= 0) continue;
       const score = target.score * coverageFactor(Math.min(left, lacking) / lacking);
-      const movable = target.standing.filter((p) => p.score * keep < score).reduce((sum, p) => sum + p.quantity, 0);
+      const movable = unitsOf(target.standing.filter((p) => p.score * keep < score));
       const quantity = Math.min(left, target.room + movable);
       if (quantity > 0 && (!best || score > best.score)) best = { target, quantity, score };
     }

@@ -103,19 +103,28 @@ export class ProposalWriter {
     );
   }
 
-  /** Cancels proposals that a better allocation replaces, and withdraws their unread notifications. */
-  async supersede(manager: EntityManager, matchIds: string[]): Promise<void> {
-    if (matchIds.length === 0) return;
-    await manager.query(
-      `UPDATE matches SET status = 'cancelled', reason = 'superseded', updated_at = now() WHERE id = ANY($1) AND status = 'proposed'`,
+  /**
+   * Cancels proposals that a better allocation replaces, and withdraws their unread notifications.
+   * Only those still proposed are touched (locked in id order first: a decision on one waits, then
+   * finds it gone); answers their ids, so that history and notices follow only what changed.
+   */
+  async supersede(manager: EntityManager, matchIds: string[]): Promise<string[]> {
+    if (matchIds.length === 0) return [];
+    const rows: Array<{ id: string }> = await manager.query(
+      `WITH still AS (SELECT id FROM matches WHERE id = ANY($1) AND status = 'proposed' ORDER BY id FOR UPDATE),
+            done AS (UPDATE matches m SET status = 'cancelled', reason = 'superseded', updated_at = now() FROM still WHERE m.id = still.id RETURNING m.id)
+       SELECT id FROM done`,
       [matchIds],
     );
-    await this.recordHistory(manager, matchIds, 'proposed', 'cancelled', 'superseded by a better allocation');
+    const ids = rows.map((row) => row.id);
+    if (ids.length === 0) return ids;
+    await this.recordHistory(manager, ids, 'proposed', 'cancelled', 'superseded by a better allocation');
     // The coordinator should not open a notification for a proposal that is gone.
     await manager.query(
       `DELETE FROM notifications WHERE kind = 'match-proposed' AND read_at IS NULL AND data->>'matchId' = ANY($1::text[])`,
-      [matchIds],
+      [ids],
     );
+    return ids;
   }
 
   private async recordHistory(manager: EntityManager, ids: string[], from: string | null, to: string, reason?: string): Promise<void> {
