@@ -1,4 +1,5 @@
 import { Job, Queue } from 'bullmq';
+import Redis from 'ioredis';
 import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -111,11 +112,13 @@ export async function proposalOf(base: string, token: string, offerId: string, t
 /** BullMQ's view of a prefix's queues, straight on Redis (not through any proxy of the test). */
 export class QueueInspector {
   readonly queues: Record<QueueName, Queue>;
+  private readonly redis: Redis;
 
   constructor(prefix: string) {
     const url = new URL(REDIS_URL);
     const connection = { host: url.hostname, port: Number(url.port || 6379) };
     this.queues = Object.fromEntries(Object.values(QueueName).map((name) => [name, new Queue(name, { connection, prefix })])) as Record<QueueName, Queue>;
+    this.redis = new Redis(connection);
   }
 
   async counts(): Promise<Record<string, number>> {
@@ -133,6 +136,14 @@ export class QueueInspector {
     return active.flat().filter((job) => (job.processedOn ?? 0) >= since);
   }
 
+  /** The id of the last event of every queue: it changes with every move of any job. */
+  async lastEvents(): Promise<string> {
+    const ids = await Promise.all(
+      Object.values(this.queues).map(async (queue) => (await this.redis.xrevrange(queue.keys.events, '+', '-', 'COUNT', 1))[0]?.[0] ?? '-'),
+    );
+    return ids.join(' ');
+  }
+
   async failed(): Promise<Job[]> {
     return (await Promise.all(Object.values(this.queues).map((queue) => queue.getFailed()))).flat();
   }
@@ -143,6 +154,7 @@ export class QueueInspector {
 
   async close(): Promise<void> {
     await Promise.all(Object.values(this.queues).map((queue) => queue.close()));
+    this.redis.disconnect();
   }
 
   async obliterate(): Promise<void> {
@@ -150,14 +162,23 @@ export class QueueInspector {
   }
 }
 
-/** Nothing waiting in the outbox or in the queues but reminders planned for later. */
+/**
+ * Nothing waiting in the outbox or in the queues but reminders planned for later, and nothing
+ * moved while that was checked. The reads cannot be one snapshot (PostgreSQL, then each queue in
+ * turn), so a job moving on between two of them (delayed, then waiting when its queue is read
+ * again) or a job finishing and asking for the next one could slip through; every move of a job
+ * is written to its queue's event stream, so an unchanged last event on every queue across the
+ * whole check proves the quiet was real.
+ */
 export async function settled(db: DataSource, inspector: QueueInspector): Promise<boolean> {
+  const before = await inspector.lastEvents();
   const [{ pending }] = await db.query(`SELECT count(*)::int AS pending FROM outbox WHERE sent_at IS NULL`);
   if (pending > 0) return false;
   const counts = await inspector.counts();
   if (counts.waiting + counts.active + counts.prioritized > 0) return false;
   const delayed = await Promise.all(Object.values(inspector.queues).map((queue) => queue.getDelayed()));
-  return delayed.flat().every((job) => job.name === JobName.SendReminder && job.timestamp + (job.opts.delay ?? 0) > Date.now() + 1_000);
+  const quiet = delayed.flat().every((job) => job.name === JobName.SendReminder && job.timestamp + (job.opts.delay ?? 0) > Date.now() + 1_000);
+  return quiet && (await inspector.lastEvents()) === before;
 }
 
 /**
