@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { MetricsService } from '../metrics/metrics.service';
 import { currentRequestId, requestIdOfJob, withRequestId } from '../../common/logging/request-context';
 
-/** Optimisations run one at a time per worker; the per-category lock keeps workers apart. */
+/** Optimisations of different categories run side by side; one category has one at a time (deduplicated per category, catalogue.ts). */
 @Processor(QueueName.Matching, { concurrency: CONCURRENCY[QueueName.Matching], ...WORKER_RECOVERY })
 export class MatchingProcessor extends WorkerHost {
   constructor(

@@ -7,7 +7,7 @@ import { JobName } from '../../queue/catalogue';
 import { OutboxService } from '../../queue/outbox.service';
 import { pairKey, Proposal, unitsOf } from './allocation';
 import { placeGreedily, placeOfferDisplacing, StandingProposal } from './placement';
-import { lockCategory, ProposalWriter } from './proposal-writer';
+import { ProposalWriter } from './proposal-writer';
 import { readNeeds, readOffers } from './sides';
 
 export interface PlacementOutcome {
@@ -63,10 +63,9 @@ export class PlacementService {
       );
       if (!subject) return NOTHING;
       const categoryCode = subject.category_code;
-      // One placement of a category at a time, never inside an optimisation's write step. Without
-      // this lock they were faster, but the fault suite found offers left without a proposal while
-      // a need had room, sometimes (cause not found); the lock is never held while an optimisation solves.
-      await lockCategory(manager, categoryCode);
+      // No category lock: placements of one category run side by side, and beside an optimisation.
+      // What they write is checked under row locks (the displaced proposals, then the offers and
+      // needs in id order: fitToRoom), and the CHECK constraints refuse any over-promise.
       const now = this.clock.now();
       const when = { today: brusselsDate(now), now };
       const taken: Array<{ offer_id: string; need_id: string }> = await manager.query(

@@ -5,7 +5,7 @@ import { SYSTEM_ACTOR } from '../history/history.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { pairKey, Proposal } from './allocation';
 
-/** One optimisation's write step or placement of a category at a time, whichever worker runs it (held to the commit). */
+/** One optimisation's write step (or expiry step) of a category at a time, whichever worker runs it (held to the commit). */
 export async function lockCategory(manager: EntityManager, categoryCode: string): Promise<void> {
   await manager.query(`SELECT pg_advisory_xact_lock(hashtext('inkind:matching:' || $1))`, [categoryCode]);
 }
