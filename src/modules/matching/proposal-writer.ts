@@ -90,16 +90,16 @@ export class ProposalWriter {
    */
   async resize(manager: EntityManager, changes: Array<{ id: string; quantity: number }>): Promise<void> {
     if (changes.length === 0) return;
-    const ids = changes.map((change) => change.id);
+    // One statement; the notices are found by the partial index on their match id (joined the other
+    // way round, from the matches, PostgreSQL read every unread notice once per match: 4 ms a match).
     await manager.query(
-      `UPDATE matches m SET quantity = c.quantity, updated_at = now()
-         FROM unnest($1::uuid[], $2::int[]) AS c(id, quantity) WHERE m.id = c.id AND m.status = 'proposed'`,
-      [ids, changes.map((change) => change.quantity)],
-    );
-    await manager.query(
-      `UPDATE notifications nt SET data = jsonb_set(nt.data, '{quantity}', to_jsonb(m.quantity))
-         FROM matches m WHERE nt.kind = 'match-proposed' AND nt.read_at IS NULL AND nt.data->>'matchId' = m.id::text AND m.id = ANY($1)`,
-      [ids],
+      `WITH resized AS (
+              UPDATE matches m SET quantity = c.quantity, updated_at = now()
+                FROM unnest($1::uuid[], $2::int[]) AS c(id, quantity) WHERE m.id = c.id AND m.status = 'proposed'
+              RETURNING m.id::text AS id, m.quantity)
+       UPDATE notifications nt SET data = jsonb_set(nt.data, '{quantity}', to_jsonb(resized.quantity))
+         FROM resized WHERE nt.kind = 'match-proposed' AND nt.read_at IS NULL AND nt.data->>'matchId' = resized.id`,
+      [changes.map((change) => change.id), changes.map((change) => change.quantity)],
     );
   }
 
