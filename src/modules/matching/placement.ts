@@ -80,13 +80,21 @@ export function placeOfferDisplacing(
   const displaced: StandingProposal[] = [];
   if (offer.free <= 0 || !offer.hasFutureWindow) return { proposals, displaced };
   const keep = 1 + WEIGHTS.incumbentBonus;
+  // The proposals of other offers at each need (one pass: a category holds thousands).
+  const standingAt = new Map<string, StandingProposal[]>();
+  for (const proposal of input.standing) {
+    if (proposal.offerId === offer.id) continue;
+    const atNeed = standingAt.get(proposal.needId);
+    if (atNeed) atNeed.push(proposal);
+    else standingAt.set(proposal.needId, [proposal]);
+  }
   const targets = input.needs
     .filter((need) => sizeCanReachHouse(offer.size, need.houseId) && !input.excluded.has(pairKey(offer.id, need.id)))
     .map((need) => ({
       need,
       room: Math.max(0, need.free),
       // The proposals of other offers at this need, the weakest first.
-      standing: input.standing.filter((p) => p.needId === need.id && p.offerId !== offer.id).sort((a, b) => a.score - b.score),
+      standing: (standingAt.get(need.id) ?? []).sort((a, b) => a.score - b.score),
       // The score without its coverage factor (0 units: × 1), even at a need without free room.
       ...pairValue(offer, { ...need, free: 1 }, 0, input),
     }));
