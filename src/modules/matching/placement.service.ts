@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { brusselsDate, Clock } from '../../common/time/clock';
+import { prepared } from '../../database/prepared';
 import { transactionWithRetry } from '../../database/transactions';
 import { JobName } from '../../queue/catalogue';
 import { OutboxService } from '../../queue/outbox.service';
@@ -47,7 +48,9 @@ export class PlacementService {
 
   /** The proposals standing at the open needs of a category, with the score per unit they were made with. */
   private standingProposals(manager: EntityManager, categoryCode: string): Promise<StandingProposal[]> {
-    return manager.query(
+    return prepared<StandingProposal>(
+      manager,
+      'placement-standing',
       `SELECT m.id, m.offer_id AS "offerId", m.need_id AS "needId", m.quantity, m.score
          FROM matches m JOIN needs n ON n.id = m.need_id
         WHERE n.category_code = $1 AND n.status = 'open' AND m.status = 'proposed'`,

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { prepared } from '../../database/prepared';
 import { locate } from '../geo/geo';
 import { NeedSide, OfferSide } from './allocation';
 
@@ -15,19 +16,34 @@ export interface SideQuery {
   movable?: Map<string, number>;
 }
 
+/**
+ * The filters of a SideQuery as SQL after the category ($1), and a name for the statement of that
+ * shape: each shape is a named prepared statement with a plan of its own (one offer by its key, or
+ * a whole category), planned once per connection; placements run them 50 times a second.
+ */
+function sideFilters(table: 'o' | 'n', query: SideQuery, values: unknown[]): { sql: string; shape: string } {
+  let sql = '';
+  if (query.id !== undefined) sql += ` AND ${table}.id = $${values.push(query.id)}`;
+  if (query.movable === undefined) sql += ` AND ${table}.quantity > ${table}.quantity_allocated`;
+  return { sql, shape: `${query.id !== undefined ? 'one' : 'all'}-${query.movable !== undefined ? 'movable' : 'free'}` };
+}
+
 /** The open or allocated offers of a category, as the engine sees them. */
 export async function readOffers(manager: EntityManager, query: SideQuery, now: Date): Promise<OfferSide[]> {
-  const rows: Array<{
+  const values: unknown[] = [query.categoryCode, now];
+  const { sql, shape } = sideFilters('o', query, values);
+  const rows = await prepared<{
     id: string; quantity: number; quantity_allocated: number; condition: OfferSide['condition']; size: OfferSide['size'];
     pickup_postcode: string; pickup_town: string; has_future_window: boolean;
-  }> = await manager.query(
+  }>(
+    manager,
+    `engine-offers-${shape}`,
     `SELECT o.id, o.quantity, o.quantity_allocated, o.condition, o.size, o.pickup_postcode, o.pickup_town,
             EXISTS (SELECT 1 FROM offer_windows w WHERE w.offer_id = o.id AND w.ends_at > $2) AS has_future_window
        FROM offers o
-      WHERE o.category_code = $1 AND o.status IN ('open', 'allocated')
-        AND ($3::uuid IS NULL OR o.id = $3) AND ($4 OR o.quantity > o.quantity_allocated)
+      WHERE o.category_code = $1 AND o.status IN ('open', 'allocated')${sql}
       ORDER BY o.id`,
-    [query.categoryCode, now, query.id ?? null, query.movable !== undefined],
+    values,
   );
   return rows.map((row) => ({
     id: row.id,
@@ -42,16 +58,19 @@ export async function readOffers(manager: EntityManager, query: SideQuery, now: 
 
 /** The open needs of a category, at their house's place. */
 export async function readNeeds(manager: EntityManager, query: SideQuery): Promise<NeedSide[]> {
-  const rows: Array<{
+  const values: unknown[] = [query.categoryCode];
+  const { sql, shape } = sideFilters('n', query, values);
+  const rows = await prepared<{
     id: string; house_id: string; quantity: number; quantity_allocated: number; urgency: NeedSide['urgency'];
     needed_by: string | null; created_at: Date; lat: number; lng: number;
-  }> = await manager.query(
+  }>(
+    manager,
+    `engine-needs-${shape}`,
     `SELECT n.id, n.house_id, n.quantity, n.quantity_allocated, n.urgency, n.needed_by, n.created_at, h.lat, h.lng
        FROM needs n JOIN houses h ON h.id = n.house_id
-      WHERE n.category_code = $1 AND n.status = 'open'
-        AND ($2::uuid IS NULL OR n.id = $2) AND ($3 OR n.quantity > n.quantity_allocated)
+      WHERE n.category_code = $1 AND n.status = 'open'${sql}
       ORDER BY n.id`,
-    [query.categoryCode, query.id ?? null, query.movable !== undefined],
+    values,
   );
   return rows.map((row) => ({
     id: row.id,
