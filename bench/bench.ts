@@ -373,6 +373,8 @@ interface Results {
     withoutProposal: number;
     firstProposalMs: Percentiles;
     firstProposalDbMs: Percentiles;
+    /** The same split by what proposed first: the offer's own placement, or an optimisation (of the offers placement could not place). */
+    firstProposalBy?: { placement: Percentiles; optimisation: Percentiles };
     accepts: { tried: number; accepted: number; conflicts: number; errors: number; withPickup: number; toPickupMs: Percentiles; toPickupDbMs: Percentiles };
     outboxBacklog: { max: number; p95: number; samples: number };
     matchingQueueBacklogMax: number;
@@ -726,6 +728,15 @@ async function main(): Promise<void> {
       const since = Date.now();
       const sent = new Map<string, { at: number }>();
       const firstProposal: number[] = [];
+      const firstProposalOf = new Map<string, number>();
+      // Offers whose own place-offer job proposed something: read while the jobs are still kept
+      // (BullMQ keeps the last 1,000 completed), to tell those from the ones an optimisation placed.
+      const placedAtOnce = new Set<string>();
+      const readPlacements = async () => {
+        for (const job of await queues[QueueName.Placement].getCompleted(0, 999)) {
+          if (job?.name === 'place-offer' && (job.returnvalue as { proposed?: number } | null)?.proposed) placedAtOnce.add(job.data.offerId);
+        }
+      };
       const postMs: number[] = [];
       let created = 0;
       let errors = 0;
@@ -752,6 +763,7 @@ async function main(): Promise<void> {
                 const offer = sent.get(row.offer_id);
                 if (offer) {
                   firstProposal.push(now - offer.at);
+                  firstProposalOf.set(row.offer_id, now - offer.at);
                   sent.delete(row.offer_id);
                 }
               }
@@ -772,11 +784,13 @@ async function main(): Promise<void> {
         }
       })();
       const backlogSampler = (async () => {
-        while (watching) {
+        for (let tick = 0; watching; tick++) {
           backlog.push(await pending());
           matchingBacklogMax = Math.max(matchingBacklogMax, await matchingBacklog());
+          if (tick % 5 === 0) await readPlacements();
           await sleep(200);
         }
+        await readPlacements();
       })();
       const acceptor = (async () => {
         // One acceptance every 250 ms, as an admin, of a proposal the engine made during the load.
@@ -870,6 +884,10 @@ async function main(): Promise<void> {
         withoutProposal: created - firstProposal.length,
         firstProposalMs: percentiles(firstProposal),
         firstProposalDbMs: percentiles(dbLatency.rows.map((r) => Number(r.ms))),
+        firstProposalBy: {
+          placement: percentiles([...firstProposalOf].filter(([id]) => placedAtOnce.has(id)).map(([, ms]) => ms)),
+          optimisation: percentiles([...firstProposalOf].filter(([id]) => !placedAtOnce.has(id)).map(([, ms]) => ms)),
+        },
         accepts: { ...accepts, withPickup: toPickup.length, toPickupMs: percentiles(toPickup), toPickupDbMs: percentiles(pickupDb.rows.map((r) => Number(r.ms))) },
         outboxBacklog: { max: sortedBacklog[sortedBacklog.length - 1] ?? 0, p95: sortedBacklog[Math.floor(sortedBacklog.length * 0.95)] ?? 0, samples: backlog.length },
         matchingQueueBacklogMax: matchingBacklogMax,
@@ -881,7 +899,8 @@ async function main(): Promise<void> {
       const p = results.pipeline;
       log(
         `  ${p.offersCreated}/${p.offersSent} offers (${p.errors} errors) at ${p.achievedRate}/s, POST p99 ${fmtMs(p.postMs.p99)}; first proposal for ${p.withProposal}: ` +
-          `p50 ${fmtMs(p.firstProposalMs.p50)} p95 ${fmtMs(p.firstProposalMs.p95)} p99 ${fmtMs(p.firstProposalMs.p99)}; accepted ${p.accepts.accepted} → pickup p50 ${fmtMs(p.accepts.toPickupMs.p50)} p95 ${fmtMs(p.accepts.toPickupMs.p95)}; ` +
+          `p50 ${fmtMs(p.firstProposalMs.p50)} p95 ${fmtMs(p.firstProposalMs.p95)} p99 ${fmtMs(p.firstProposalMs.p99)} ` +
+          `(own placement: ${p.firstProposalBy?.placement.count} offers, p95 ${fmtMs(p.firstProposalBy?.placement.p95 ?? NaN)}; optimisation: ${p.firstProposalBy?.optimisation.count}, p95 ${fmtMs(p.firstProposalBy?.optimisation.p95 ?? NaN)}); accepted ${p.accepts.accepted} → pickup p50 ${fmtMs(p.accepts.toPickupMs.p50)} p95 ${fmtMs(p.accepts.toPickupMs.p95)}; ` +
           `outbox backlog max ${p.outboxBacklog.max}, drained ${fmtMs(p.outboxDrainMs)} after the load, queues idle after ${fmtMs(p.queuesIdleAfterMs)}`,
       );
     }
@@ -1111,6 +1130,12 @@ function markdown(r: Results): string {
           ['offers with a proposal / without (needs are scarce: most supply waits)', `${p.withProposal} / ${p.withoutProposal}`],
           ['POST sent → first proposal visible in the database', `**${pcts(p.firstProposalMs)}**`],
           ['same from the rows\' own timestamps (offer row → first match row)', pcts(p.firstProposalDbMs)],
+          ...(p.firstProposalBy
+            ? [
+                [`of which proposed by the offer's own placement (${p.firstProposalBy.placement.count} offers)`, pcts(p.firstProposalBy.placement)],
+                [`of which proposed only by an optimisation (${p.firstProposalBy.optimisation.count} offers)`, pcts(p.firstProposalBy.optimisation)],
+              ]
+            : []),
           ['acceptances tried / accepted / 409 / errors', `${p.accepts.tried} / ${p.accepts.accepted} / ${p.accepts.conflicts} / ${p.accepts.errors}`],
           ['accept answered → match on a scheduled pickup (visible)', `${pcts(p.accepts.toPickupMs)} (${p.accepts.withPickup} pickups)`],
           ['same from the rows (decided_at → pickup created_at)', pcts(p.accepts.toPickupDbMs)],
