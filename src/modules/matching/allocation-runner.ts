@@ -8,7 +8,8 @@ export const INLINE_PAIRS = 20_000;
 
 /**
  * Solves allocations without blocking the event loop that also serves HTTP: large ones go to
- * a worker thread (one, started on first use, kept for the next ones).
+ * a worker thread (one, started on first use, kept for the next ones), at a lower priority
+ * than the event loops and PostgreSQL (thread-priority.ts).
  */
 @Injectable()
 export class AllocationRunner implements OnModuleDestroy {
