@@ -85,8 +85,10 @@ describe('every page at 375 px, in a real browser', () => {
     await expectFitsAndClean(person);
     await screenshot(person.page, 'en-wishlist');
     await person.page.getByLabel('Show').selectOption('toys-crafts');
-    await person.page.locator('li.need', { hasText: 'Crayons' }).waitFor();
+    // Crayons were on the unfiltered list already: wait for the filtered list itself, the coats gone.
+    await person.page.locator('li.need', { hasText: 'Winter coats' }).waitFor({ state: 'detached' });
     expect(await person.page.locator('li.need', { hasText: 'Winter coats' }).count()).toBe(0);
+    expect(await person.page.locator('li.need', { hasText: 'Crayons' }).count()).toBe(1);
 
     for (const slug of ['chantevent', 'simbahuis', 'hejmo', 'olivier']) {
       const { body } = await api.get(`/api/houses/${slug}`);
