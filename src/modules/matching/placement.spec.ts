@@ -1,7 +1,6 @@
 import fc from 'fast-check';
-import { pairKey } from './allocation';
+import { pairKey, pairValue } from './allocation';
 import { LIEGE, market, need, NOW, offer, OLIVIER, SIMBAHUIS, TODAY } from './market.fixtures';
-import { pairValue } from './allocation';
 import { placeGreedily, PlacementInput, placeOfferDisplacing, StandingProposal } from './placement';
 
 const placing = (fields: Partial<PlacementInput>): PlacementInput => ({ offers: [], needs: [], excluded: new Set(), today: TODAY, now: NOW, ...fields });

@@ -25,8 +25,9 @@ export class ProposalWriter {
    * What of these proposals still fits, as the database stands now: the offers and needs are
    * locked (offers first, then needs, each in id order) and read again, and each proposal, in the
    * order given (best first), takes at most the room left on both sides. A pair that was declined
-   * or is proposed already is left out, unless it is one whose proposal grows. Between the engine's read and this, a donor may have
-   * withdrawn, a house may have declined, or a quick placement may have taken some room.
+   * or is proposed already is left out, unless it is one whose proposal grows (`growing`). Between
+   * the engine's read and this, a donor may have withdrawn, a house may have declined, or a quick
+   * placement may have taken some room.
    */
   async fitToRoom(manager: EntityManager, proposals: Proposal[], growing: Set<string> = new Set()): Promise<Proposal[]> {
     if (proposals.length === 0) return [];
