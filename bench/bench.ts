@@ -377,6 +377,8 @@ interface Results {
     firstProposalBy?: { placement: Percentiles; optimisation: Percentiles };
     accepts: { tried: number; accepted: number; conflicts: number; errors: number; withPickup: number; toPickupMs: Percentiles; toPickupDbMs: Percentiles };
     outboxBacklog: { max: number; p95: number; samples: number };
+    /** The load's place-offer outbox rows: written (clock_timestamp() in the offer's transaction) → relayed to BullMQ. */
+    relayMs?: Percentiles;
     matchingQueueBacklogMax: number;
     outboxDrainMs: number;
     queuesIdleAfterMs: number;
@@ -873,6 +875,11 @@ async function main(): Promise<void> {
           WHERE m.id = ANY($1::uuid[]) AND m.decided_at IS NOT NULL`,
         [[...tried]],
       );
+      const relayed = await db.query(
+        `SELECT EXTRACT(EPOCH FROM (sent_at - created_at)) * 1000 AS ms FROM outbox
+          WHERE job_name = 'place-offer' AND created_at >= to_timestamp($1) AND sent_at IS NOT NULL`,
+        [since / 1000],
+      );
       const sortedBacklog = backlog.slice().sort((a, b) => a - b);
       results.pipeline = {
         offersSent: planned,
@@ -890,6 +897,7 @@ async function main(): Promise<void> {
         },
         accepts: { ...accepts, withPickup: toPickup.length, toPickupMs: percentiles(toPickup), toPickupDbMs: percentiles(pickupDb.rows.map((r) => Number(r.ms))) },
         outboxBacklog: { max: sortedBacklog[sortedBacklog.length - 1] ?? 0, p95: sortedBacklog[Math.floor(sortedBacklog.length * 0.95)] ?? 0, samples: backlog.length },
+        relayMs: percentiles(relayed.rows.map((r) => Number(r.ms))),
         matchingQueueBacklogMax: matchingBacklogMax,
         outboxDrainMs: round(outboxDrainMs),
         queuesIdleAfterMs: round(queuesIdleAfterMs),
@@ -901,7 +909,7 @@ async function main(): Promise<void> {
         `  ${p.offersCreated}/${p.offersSent} offers (${p.errors} errors) at ${p.achievedRate}/s, POST p99 ${fmtMs(p.postMs.p99)}; first proposal for ${p.withProposal}: ` +
           `p50 ${fmtMs(p.firstProposalMs.p50)} p95 ${fmtMs(p.firstProposalMs.p95)} p99 ${fmtMs(p.firstProposalMs.p99)} ` +
           `(own placement: ${p.firstProposalBy?.placement.count} offers, p95 ${fmtMs(p.firstProposalBy?.placement.p95 ?? NaN)}; optimisation: ${p.firstProposalBy?.optimisation.count}, p95 ${fmtMs(p.firstProposalBy?.optimisation.p95 ?? NaN)}); accepted ${p.accepts.accepted} → pickup p50 ${fmtMs(p.accepts.toPickupMs.p50)} p95 ${fmtMs(p.accepts.toPickupMs.p95)}; ` +
-          `outbox backlog max ${p.outboxBacklog.max}, drained ${fmtMs(p.outboxDrainMs)} after the load, queues idle after ${fmtMs(p.queuesIdleAfterMs)}`,
+          `outbox backlog max ${p.outboxBacklog.max}, place-offer rows relayed p50 ${fmtMs(p.relayMs?.p50)} p95 ${fmtMs(p.relayMs?.p95)}, drained ${fmtMs(p.outboxDrainMs)} after the load, queues idle after ${fmtMs(p.queuesIdleAfterMs)}`,
       );
     }
 
@@ -1140,6 +1148,7 @@ function markdown(r: Results): string {
           ['accept answered → match on a scheduled pickup (visible)', `${pcts(p.accepts.toPickupMs)} (${p.accepts.withPickup} pickups)`],
           ['same from the rows (decided_at → pickup created_at)', pcts(p.accepts.toPickupDbMs)],
           ['outbox backlog during the load: max / p95 (rows not relayed)', `${p.outboxBacklog.max} / ${p.outboxBacklog.p95}`],
+          ...(p.relayMs ? [[`place-offer outbox rows: written → relayed to BullMQ (${p.relayMs.count} rows)`, pcts(p.relayMs)]] : []),
           ['matching + placement queue backlog during the load, max (waiting + delayed + active)', String(p.matchingQueueBacklogMax)],
           ['after the load: outbox empty / all queues idle', `**${fmtMs(p.outboxDrainMs)}** / ${fmtMs(p.queuesIdleAfterMs)}`],
           ['place-offer jobs: count, wait, run', `${p.placeJobs.count}, ${pcts(p.placeJobs.waitMs)}, ${pcts(p.placeJobs.runMs)}`],

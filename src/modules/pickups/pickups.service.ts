@@ -7,6 +7,7 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, Page, PageQueryDto } fro
 import { Clock } from '../../common/time/clock';
 import { AppConfig } from '../../config/app-config';
 import { isPgError } from '../../database/prepare-database';
+import { prepared } from '../../database/prepared';
 import { transactionWithRetry } from '../../database/transactions';
 import { JobName } from '../../queue/catalogue';
 import { OutboxService } from '../../queue/outbox.service';
@@ -257,7 +258,9 @@ export class PickupsService {
   async review(pickupId: string): Promise<boolean> {
     // Most reviews find goods still to carry: one plain read settles them. The job is asked for in
     // the transaction that ended the matches, so this read already sees that change.
-    const [open]: unknown[] = await this.dataSource.query(
+    const [open] = await prepared(
+      this.dataSource,
+      'pickup-review-open',
       `SELECT 1 FROM pickups p WHERE p.id = $1 AND p.status IN ('unassigned', 'assigned')
           AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.pickup_id = p.id AND m.status IN ('accepted', 'delivered'))`,
       [pickupId],
