@@ -135,8 +135,8 @@ export class MatchingService {
     const proposedByOffer = proposedOf('offer_id');
     const proposedByNeed = proposedOf('need_id');
 
-    const offers = await readOffers(manager, { categoryCode, movable: proposedByOffer }, now);
-    const needs = await readNeeds(manager, { categoryCode, movable: proposedByNeed });
+    const offers = await readOffers(manager, categoryCode, proposedByOffer, now);
+    const needs = await readNeeds(manager, categoryCode, proposedByNeed);
     const declinedRows: Array<{ offer_id: string; need_id: string }> = await manager.query(
       `SELECT DISTINCT m.offer_id, m.need_id FROM matches m JOIN offers o ON o.id = m.offer_id
         WHERE o.category_code = $1 AND m.status = 'declined'`,

@@ -1,15 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { brusselsDate, Clock } from '../../common/time/clock';
 import { prepared } from '../../database/prepared';
 import { transactionWithRetry } from '../../database/transactions';
 import { JobName } from '../../queue/catalogue';
 import { OutboxService } from '../../queue/outbox.service';
-import { pairKey, Proposal, unitsOf } from './allocation';
+import { NeedSide, OfferSide, pairKey, unitsOf } from './allocation';
 import { placeGreedily, placeOfferDisplacing, StandingProposal } from './placement';
 import { ProposalWriter } from './proposal-writer';
-import { readNeeds, readOffers } from './sides';
+import { needRowsSql, NeedRow, needSide, offerRowsSql, OfferRow, offerSide } from './sides';
 
 export interface PlacementOutcome {
   proposed: number;
@@ -19,6 +19,23 @@ export interface PlacementOutcome {
 }
 
 const NOTHING: PlacementOutcome = { proposed: 0, units: 0, displaced: 0 };
+
+interface PlacementRow {
+  categoryCode: string;
+  taken: Array<[offerId: string, needId: string]>;
+  offers: OfferRow[];
+  needs: NeedRow[];
+  standing: Array<[id: string, offerId: string, needId: string, quantity: number, score: number]>;
+}
+
+interface PlacementRead {
+  categoryCode: string;
+  /** Pairs proposed already or declined. */
+  excluded: Set<string>;
+  offers: OfferSide[];
+  needs: NeedSide[];
+  standing: StandingProposal[];
+}
 
 /**
  * The quick way to a first proposal, within a small transaction: a new or changed offer is
@@ -46,54 +63,64 @@ export class PlacementService {
     return this.place('need', needId);
   }
 
-  /** The proposals standing at the open needs of a category, with the score per unit they were made with. */
-  private standingProposals(manager: EntityManager, categoryCode: string): Promise<StandingProposal[]> {
-    return prepared<StandingProposal>(
-      manager,
-      'placement-standing',
-      `SELECT m.id, m.offer_id AS "offerId", m.need_id AS "needId", m.quantity, m.score
-         FROM matches m JOIN needs n ON n.id = m.need_id
-        WHERE n.category_code = $1 AND n.status = 'open' AND m.status = 'proposed'`,
-      [categoryCode],
-    );
+  /**
+   * What a placement works from, in one round trip and without locks: on this stack each statement
+   * costs a socket write that wakes PostgreSQL, and a placement used to send eight before it knew
+   * whether it had anything to write. The subject's category, the pairs it may not take, the subject
+   * if it still has something free, and the other side: for an offer every open need (one without
+   * free room may hold a proposal that the offer should take over) and the proposals standing at
+   * them with their score per unit; for a need, the offers with free units.
+   */
+  private async read(side: 'offer' | 'need', id: string, now: Date): Promise<PlacementRead | undefined> {
+    const standing = `(SELECT coalesce(json_agg(json_build_array(m.id, m.offer_id, m.need_id, m.quantity, m.score)), '[]')
+                         FROM matches m JOIN needs sn ON sn.id = m.need_id
+                        WHERE sn.category_code = s.category_code AND sn.status = 'open' AND m.status = 'proposed')`;
+    const sql =
+      side === 'offer'
+        ? `SELECT s.category_code AS "categoryCode",
+                  (SELECT coalesce(json_agg(json_build_array(m.offer_id, m.need_id)), '[]') FROM matches m
+                    WHERE m.offer_id = s.id AND m.status IN ('proposed', 'declined')) AS taken,
+                  ${offerRowsSql('o', 'o.id = s.id AND o.quantity > o.quantity_allocated', '$2')} AS offers,
+                  ${needRowsSql('n', 'n.category_code = s.category_code')} AS needs,
+                  ${standing} AS standing
+             FROM offers s WHERE s.id = $1`
+        : `SELECT s.category_code AS "categoryCode",
+                  (SELECT coalesce(json_agg(json_build_array(m.offer_id, m.need_id)), '[]') FROM matches m
+                    WHERE m.need_id = s.id AND m.status IN ('proposed', 'declined')) AS taken,
+                  ${offerRowsSql('o', 'o.category_code = s.category_code AND o.quantity > o.quantity_allocated', '$2')} AS offers,
+                  ${needRowsSql('n', 'n.id = s.id AND n.quantity > n.quantity_allocated')} AS needs,
+                  '[]'::json AS standing
+             FROM needs s WHERE s.id = $1`;
+    const [row] = await prepared<PlacementRow>(this.dataSource, `placement-read-${side}`, sql, [id, now]);
+    if (!row) return undefined;
+    return {
+      categoryCode: row.categoryCode,
+      excluded: new Set(row.taken.map(([offerId, needId]) => pairKey(offerId, needId))),
+      offers: row.offers.map((offer) => offerSide(offer)),
+      needs: row.needs.map((need) => needSide(need)),
+      standing: row.standing.map(([id, offerId, needId, quantity, score]) => ({ id, offerId, needId, quantity, score })),
+    };
   }
 
-  private place(side: 'offer' | 'need', id: string): Promise<PlacementOutcome> {
+  private async place(side: 'offer' | 'need', id: string): Promise<PlacementOutcome> {
+    const now = this.clock.now();
+    const input = await this.read(side, id, now);
+    // Gone, or nothing free on the subject's side.
+    if (!input || (side === 'offer' ? input.offers : input.needs).length === 0) return NOTHING;
+    const { categoryCode, offers, needs, excluded, standing } = input;
+    const when = { today: brusselsDate(now), now };
+    const plan =
+      side === 'offer'
+        ? placeOfferDisplacing({ offer: offers[0], needs, standing, excluded, ...when })
+        : { proposals: placeGreedily({ offers, needs, excluded, ...when }), displaced: [] as StandingProposal[] };
+    if (plan.proposals.length === 0) return NOTHING;
+    // No category lock: placements of one category run side by side, and beside an optimisation.
+    // What was read without locks is checked under row locks (the displaced proposals, then the
+    // offers and needs in id order: fitToRoom), and the CHECK constraints refuse any over-promise.
     return transactionWithRetry(this.dataSource, async (manager) => {
-      const [subject]: Array<{ category_code: string }> = await manager.query(
-        `SELECT category_code FROM ${side === 'offer' ? 'offers' : 'needs'} WHERE id = $1`,
-        [id],
-      );
-      if (!subject) return NOTHING;
-      const categoryCode = subject.category_code;
-      // No category lock: placements of one category run side by side, and beside an optimisation.
-      // What they write is checked under row locks (the displaced proposals, then the offers and
-      // needs in id order: fitToRoom), and the CHECK constraints refuse any over-promise.
-      const now = this.clock.now();
-      const when = { today: brusselsDate(now), now };
-      const taken: Array<{ offer_id: string; need_id: string }> = await manager.query(
-        `SELECT offer_id, need_id FROM matches WHERE ${side}_id = $1 AND status IN ('proposed', 'declined')`,
-        [id],
-      );
-      const excluded = new Set(taken.map((row) => pairKey(row.offer_id, row.need_id)));
-      let placed: Proposal[];
-      let displaced: StandingProposal[] = [];
-      if (side === 'offer') {
-        const [offer] = await readOffers(manager, { categoryCode, id }, now);
-        if (!offer) return NOTHING; // no longer open, or nothing free
-        // Every open need: one without free room may hold a proposal this offer should take over.
-        const needs = await readNeeds(manager, { categoryCode, movable: new Map() });
-        const standing = await this.standingProposals(manager, categoryCode);
-        ({ proposals: placed, displaced } = placeOfferDisplacing({ offer, needs, standing, excluded, ...when }));
-        const superseded = new Set(await this.writer.supersede(manager, displaced.map((proposal) => proposal.id)));
-        displaced = displaced.filter((proposal) => superseded.has(proposal.id));
-      } else {
-        const needs = await readNeeds(manager, { categoryCode, id });
-        if (needs.length === 0) return NOTHING;
-        placed = placeGreedily({ offers: await readOffers(manager, { categoryCode }, now), needs, excluded, ...when });
-      }
-      // The counterparts were read without locks: what still fits is checked under them.
-      const fitting = await this.writer.fitToRoom(manager, placed);
+      const superseded = new Set(await this.writer.supersede(manager, plan.displaced.map((proposal) => proposal.id)));
+      const displaced = plan.displaced.filter((proposal) => superseded.has(proposal.id));
+      const fitting = await this.writer.fitToRoom(manager, plan.proposals);
       const created = await this.writer.propose(manager, fitting);
       // The displaced offers wait for an optimisation: ask for one now, since the one that this
       // offer's change asked for may have read the category before the displacement.

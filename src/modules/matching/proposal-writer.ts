@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/time/clock';
-import { SYSTEM_ACTOR } from '../history/history.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { pairKey, Proposal } from './allocation';
 
@@ -9,6 +8,10 @@ import { pairKey, Proposal } from './allocation';
 export async function lockCategory(manager: EntityManager, categoryCode: string): Promise<void> {
   await manager.query(`SELECT pg_advisory_xact_lock(hashtext('inkind:matching:' || $1))`, [categoryCode]);
 }
+
+/** The history rows of the matches in `source` (a CTE of their ids), changed by the system: `change` is "from, to, reason" in SQL. */
+const HISTORY_OF = (source: string, change: string) =>
+  `INSERT INTO status_changes (subject_type, subject_id, actor_role, from_status, to_status, reason) SELECT 'match', id, 'system', ${change} FROM ${source}`;
 
 /**
  * Writes what the engine decided, for the optimisation and the quick placement alike: new
@@ -33,23 +36,25 @@ export class ProposalWriter {
     if (proposals.length === 0) return [];
     const offerIds = [...new Set(proposals.map((p) => p.offerId))].sort();
     const needIds = [...new Set(proposals.map((p) => p.needId))].sort();
-    const offerRows: Array<{ id: string; room: number }> = await manager.query(
-      `SELECT o.id, CASE WHEN o.status IN ('open', 'allocated')
-                          AND EXISTS (SELECT 1 FROM offer_windows w WHERE w.offer_id = o.id AND w.ends_at > $2)
-                         THEN o.quantity - o.quantity_allocated ELSE 0 END AS room
-         FROM offers o WHERE o.id = ANY($1) ORDER BY o.id FOR UPDATE OF o`,
-      [offerIds, this.clock.now()],
+    // Both sides locked in one statement, offers first (its subqueries run in order). A row that
+    // changed while this waited for its lock is read as it is now.
+    const [locked]: Array<{ offers: Array<[string, number]>; needs: Array<[string, number]> }> = await manager.query(
+      `SELECT (SELECT coalesce(json_agg(json_build_array(id, room)), '[]') FROM (
+                 SELECT o.id, CASE WHEN o.status IN ('open', 'allocated')
+                                    AND EXISTS (SELECT 1 FROM offer_windows w WHERE w.offer_id = o.id AND w.ends_at > $3)
+                                   THEN o.quantity - o.quantity_allocated ELSE 0 END AS room
+                   FROM offers o WHERE o.id = ANY($1) ORDER BY o.id FOR UPDATE OF o) locked_offers) AS offers,
+              (SELECT coalesce(json_agg(json_build_array(id, room)), '[]') FROM (
+                 SELECT n.id, CASE WHEN n.status = 'open' THEN n.quantity - n.quantity_allocated ELSE 0 END AS room
+                   FROM needs n WHERE n.id = ANY($2) ORDER BY n.id FOR UPDATE OF n) locked_needs) AS needs`,
+      [offerIds, needIds, this.clock.now()],
     );
-    const needRows: Array<{ id: string; room: number }> = await manager.query(
-      `SELECT n.id, CASE WHEN n.status = 'open' THEN n.quantity - n.quantity_allocated ELSE 0 END AS room
-         FROM needs n WHERE n.id = ANY($1) ORDER BY n.id FOR UPDATE OF n`,
-      [needIds],
-    );
+    // A statement of its own, after the locks: one that had to wait for them sees what the holder wrote.
     const taken: Array<{ offer_id: string; need_id: string }> = await manager.query(
       `SELECT offer_id, need_id FROM matches WHERE offer_id = ANY($1) AND need_id = ANY($2) AND status IN ('proposed', 'declined')`,
       [offerIds, needIds],
     );
-    const room = new Map([...offerRows, ...needRows].map((row) => [row.id, row.room]));
+    const room = new Map([...locked.offers, ...locked.needs]);
     // A pair proposed already may only grow (`growing`: more units for that proposal).
     const excluded = new Set(taken.map((row) => pairKey(row.offer_id, row.need_id)).filter((key) => !growing.has(key)));
     const fitting: Proposal[] = [];
@@ -68,9 +73,12 @@ export class ProposalWriter {
   async propose(manager: EntityManager, proposals: Proposal[]): Promise<string[]> {
     if (proposals.length === 0) return [];
     const rows: Array<{ id: string }> = await manager.query(
-      `INSERT INTO matches (offer_id, need_id, quantity, score, distance_km)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::float8[], $5::float8[])
-       RETURNING id`,
+      `WITH created AS (
+              INSERT INTO matches (offer_id, need_id, quantity, score, distance_km)
+              SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::float8[], $5::float8[])
+              RETURNING id),
+            history AS (${HISTORY_OF('created', "NULL, 'proposed', NULL")})
+       SELECT id FROM created`,
       [
         proposals.map((p) => p.offerId),
         proposals.map((p) => p.needId),
@@ -80,7 +88,6 @@ export class ProposalWriter {
       ],
     );
     const created = rows.map((row) => row.id);
-    await this.recordHistory(manager, created, null, 'proposed');
     await this.notifications.notifyNewProposals(manager, created);
     return created;
   }
@@ -111,28 +118,19 @@ export class ProposalWriter {
    */
   async supersede(manager: EntityManager, matchIds: string[]): Promise<string[]> {
     if (matchIds.length === 0) return [];
+    // One statement: the proposals, their history, and the coordinators' unread notices of them
+    // (a coordinator should not open a notification for a proposal that is gone). The notices are
+    // found by the partial index on their match id: as a join with `done`, PostgreSQL read every
+    // unread notice.
     const rows: Array<{ id: string }> = await manager.query(
       `WITH still AS (SELECT id FROM matches WHERE id = ANY($1) AND status = 'proposed' ORDER BY id FOR UPDATE),
-            done AS (UPDATE matches m SET status = 'cancelled', reason = 'superseded', updated_at = now() FROM still WHERE m.id = still.id RETURNING m.id)
+            done AS (UPDATE matches m SET status = 'cancelled', reason = 'superseded', updated_at = now() FROM still WHERE m.id = still.id RETURNING m.id),
+            history AS (${HISTORY_OF('done', "'proposed', 'cancelled', 'superseded by a better allocation'")}),
+            notices AS (DELETE FROM notifications
+                         WHERE kind = 'match-proposed' AND read_at IS NULL AND data->>'matchId' = ANY (ARRAY(SELECT id::text FROM done)))
        SELECT id FROM done`,
       [matchIds],
     );
-    const ids = rows.map((row) => row.id);
-    if (ids.length === 0) return ids;
-    await this.recordHistory(manager, ids, 'proposed', 'cancelled', 'superseded by a better allocation');
-    // The coordinator should not open a notification for a proposal that is gone.
-    await manager.query(
-      `DELETE FROM notifications WHERE kind = 'match-proposed' AND read_at IS NULL AND data->>'matchId' = ANY($1::text[])`,
-      [ids],
-    );
-    return ids;
-  }
-
-  private async recordHistory(manager: EntityManager, ids: string[], from: string | null, to: string, reason?: string): Promise<void> {
-    await manager.query(
-      `INSERT INTO status_changes (subject_type, subject_id, actor_role, from_status, to_status, reason)
-       SELECT 'match', id, $2, $3, $4, $5 FROM unnest($1::uuid[]) AS id`,
-      [ids, SYSTEM_ACTOR.role, from, to, reason ?? null],
-    );
+    return rows.map((row) => row.id);
   }
 }
