@@ -388,7 +388,7 @@ export async function benchEndToEnd(options: E2eOptions): Promise<E2eResult> {
   };
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Whatever the calling shell has set, the app runs with its defaults for everything else.
-  for (const key of ['JWT_SECRET', 'JWT_TTL', 'MATCHING_DEBOUNCE_MS', 'MATCHING_CANDIDATES', 'OUTBOX_POLL_MS', 'TS_NODE_PROJECT']) delete env[key];
+  for (const key of ['JWT_SECRET', 'JWT_TTL', 'MATCHING_DEBOUNCE_MS', 'MATCHING_MIN_INTERVAL_MS', 'MATCHING_CANDIDATES', 'OUTBOX_POLL_MS', 'TS_NODE_PROJECT']) delete env[key];
   Object.assign(env, settings, { ADMIN_PASSWORD: admin.password });
 
   const logFile = join(options.repo, 'bench', 'matching-app.log');

@@ -111,6 +111,31 @@ describe('matching through the API and the real queues', () => {
 });
 
 describe('matching triggers', () => {
+  it('starts two optimisations of one category MATCHING_MIN_INTERVAL_MS apart, while the placement proposes at once', async () => {
+    const t = await startApp({ MATCHING_MIN_INTERVAL_MS: '1500' }, { jobs: true });
+    try {
+      const api = new Api(t.app);
+      const simba = await coordinator(api, 'simbahuis');
+      await api.post('/api/needs', needBody({ houseSlug: 'simbahuis', categoryCode: 'toys-crafts', title: 'Puzzles', quantity: 10 }), simba.token);
+      await t.drain(); // the need's optimisation has run
+      const donor = await register(api, 'donor');
+      const offer = (await api.post('/api/offers', offerBody({ categoryCode: 'toys-crafts', title: 'Puzzle', quantity: 2 }), donor.token)).body;
+      await t.drain(); // the offer's optimisation waited its turn in the delayed set, then ran
+      expect((await api.get(`/api/matches?offerId=${offer.id}&status=proposed`, simba.token)).body.items).toHaveLength(1);
+
+      const completed = async (queueName: QueueName, name: JobName) =>
+        (await t.app.get<Queue>(getQueueToken(queueName)).getJobs(['completed'])).filter((job) => job.name === name);
+      const started = (await completed(QueueName.Matching, JobName.OptimiseCategory)).map((job) => job.processedOn as number).sort((a, b) => a - b);
+      expect(started).toHaveLength(2);
+      expect(started[1] - started[0]).toBeGreaterThanOrEqual(1_400);
+      const [placement] = await completed(QueueName.Placement, JobName.PlaceOffer);
+      expect(placement.returnvalue).toMatchObject({ proposed: 1 });
+      expect(placement.finishedOn as number).toBeLessThan(started[1]);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('re-optimises a burst of 30 offers in a few optimisations, not 30, and proposes all of them', async () => {
     const t = await startApp({ MATCHING_DEBOUNCE_MS: '400' }, { jobs: true });
     try {

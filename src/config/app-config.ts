@@ -86,6 +86,18 @@ export class AppConfig {
   @Max(60_000)
   MATCHING_DEBOUNCE_MS = 100;
 
+  /**
+   * The least time between the starts of two optimisations of one category (in one worker). Under a
+   * campaign's load every offer asks for one, and they ran back to back for every category, taking
+   * the cores from the placements that give the first proposals. Only the few offers that no
+   * placement can place wait for it; and coordinators see proposals move less often.
+   */
+  @Transform(toInteger)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(0)
+  @Max(600_000)
+  MATCHING_MIN_INTERVAL_MS = 30_000;
+
   /** How often every category is re-optimised as a safety net; 0 turns the sweep off (tests). */
   @Transform(toInteger)
   @IsInt({ message: 'must be a whole number of milliseconds' })

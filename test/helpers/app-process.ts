@@ -101,6 +101,7 @@ export class AppProcess {
         RATE_LIMIT_AUTH_PER_IP: '100000',
         RATE_LIMIT_LOGIN_PER_EMAIL: '100000',
         MATCHING_DEBOUNCE_MS: '20',
+        MATCHING_MIN_INTERVAL_MS: '0',
         MATCHING_SWEEP_MS: '0',
         PICKUP_ESCALATION_MS: '0',
         PICKUP_LEAD_HOURS: '0',

@@ -63,6 +63,7 @@ export async function startApp(env: Record<string, string> = {}, options: StartO
         DATABASE_URL: await createIsolatedDatabase(),
         QUEUE_PREFIX: `inkind-test-${randomBytes(4).toString('hex')}`,
         MATCHING_DEBOUNCE_MS: '5',
+        MATCHING_MIN_INTERVAL_MS: '0',
         MATCHING_SWEEP_MS: '0',
         PICKUP_ESCALATION_MS: '0',
         OUTBOX_POLL_MS: '50',

@@ -1,5 +1,6 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Job, Queue } from 'bullmq';
+import { performance } from 'node:perf_hooks';
+import { DelayedError, Job, Queue } from 'bullmq';
 import { AppConfig } from '../../config/app-config';
 import { CONCURRENCY, JobName, jobOptions, JobPayloads, QueueName, WORKER_RECOVERY } from '../../queue/catalogue';
 import { MatchingService } from './matching.service';
@@ -12,6 +13,9 @@ import { currentRequestId, requestIdOfJob, withRequestId } from '../../common/lo
 /** Optimisations of different categories run side by side; one category has one at a time (deduplicated per category, catalogue.ts). */
 @Processor(QueueName.Matching, { concurrency: CONCURRENCY[QueueName.Matching], ...WORKER_RECOVERY })
 export class MatchingProcessor extends WorkerHost {
+  /** When the last optimisation of each category started in this process (monotonic, like BullMQ's delays). */
+  private readonly lastStart = new Map<string, number>();
+
   constructor(
     private readonly metrics: MetricsService,
     private readonly matching: MatchingService,
@@ -23,7 +27,18 @@ export class MatchingProcessor extends WorkerHost {
     super();
   }
 
-  process(job: Job): Promise<unknown> {
+  async process(job: Job, token?: string): Promise<unknown> {
+    if (job.name === JobName.OptimiseCategory) {
+      const { categoryCode } = job.data as JobPayloads[JobName.OptimiseCategory];
+      const wait = (this.lastStart.get(categoryCode) ?? -Infinity) + this.config.MATCHING_MIN_INTERVAL_MS - performance.now();
+      if (wait > 0 && token) {
+        // Too soon after the last one: this job waits its turn in the delayed set. It stays the
+        // category's one pending optimisation (deduplicated), and reads the category when it runs.
+        await job.moveToDelayed(Date.now() + wait, token);
+        throw new DelayedError();
+      }
+      this.lastStart.set(categoryCode, performance.now());
+    }
     return this.metrics.timeJob(QueueName.Matching, job, () => withRequestId(requestIdOfJob(job), () => this.handle(job)));
   }
 

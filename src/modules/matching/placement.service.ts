@@ -6,7 +6,7 @@ import { prepared } from '../../database/prepared';
 import { transactionWithRetry } from '../../database/transactions';
 import { JobName } from '../../queue/catalogue';
 import { OutboxService } from '../../queue/outbox.service';
-import { NeedSide, OfferSide, pairKey, unitsOf } from './allocation';
+import { NeedSide, OfferSide, pairKey, Proposal, unitsOf } from './allocation';
 import { placeGreedily, placeOfferDisplacing, StandingProposal } from './placement';
 import { ProposalWriter } from './proposal-writer';
 import { needRowsSql, NeedRow, needSide, offerRowsSql, OfferRow, offerSide } from './sides';
@@ -20,21 +20,35 @@ export interface PlacementOutcome {
 
 const NOTHING: PlacementOutcome = { proposed: 0, units: 0, displaced: 0 };
 
-interface PlacementRow {
-  categoryCode: string;
+type StandingRow = [id: string, offerId: string, needId: string, quantity: number, score: number];
+
+interface ReadRow {
   taken: Array<[offerId: string, needId: string]>;
   offers: OfferRow[];
   needs: NeedRow[];
-  standing: Array<[id: string, offerId: string, needId: string, quantity: number, score: number]>;
+  standing: StandingRow[];
 }
 
+/** What a placement works from: read in one statement, without locks (its writes check under them). */
 interface PlacementRead {
-  categoryCode: string;
   /** Pairs proposed already or declined. */
   excluded: Set<string>;
   offers: OfferSide[];
   needs: NeedSide[];
   standing: StandingProposal[];
+}
+
+/** What the placement of one offer or need decided, before it is written. */
+interface Plan {
+  subject: string;
+  proposals: Proposal[];
+  displaced: StandingProposal[];
+}
+
+interface Waiting {
+  offerId: string;
+  done: (outcome: PlacementOutcome) => void;
+  failed: (error: unknown) => void;
 }
 
 /**
@@ -43,10 +57,18 @@ interface PlacementRead {
  * (their offers wait for the optimisation); a need is filled from the offers that still have units.
  * The optimisation of the category, asked for by the same change, improves on it later
  * (docs/matching.md).
+ *
+ * Offers are placed in batches, one batch of a category at a time in this process: the offers
+ * whose jobs arrive while one is written wait and go together in the next, with one read and one
+ * transaction. Alone, an offer is a batch of one and waits for nothing. Under a campaign's load
+ * (50 offers a second on two cores), placements of one category read the same needs and standing
+ * proposals over and over and queued for the same rows' locks: PostgreSQL took a whole core.
  */
 @Injectable()
 export class PlacementService {
   private readonly logger = new Logger(PlacementService.name);
+  /** Per category, the offers waiting for the next batch, and whether a batch is being placed. */
+  private readonly batches = new Map<string, { waiting: Waiting[]; busy: boolean }>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -55,79 +77,131 @@ export class PlacementService {
     private readonly clock: Clock,
   ) {}
 
-  placeOffer(offerId: string): Promise<PlacementOutcome> {
-    return this.place('offer', offerId);
+  async placeOffer(offerId: string): Promise<PlacementOutcome> {
+    const [offer] = await prepared<{ category_code: string }>(this.dataSource, 'placement-offer-category', `SELECT category_code FROM offers WHERE id = $1`, [offerId]);
+    if (!offer) return NOTHING;
+    let batch = this.batches.get(offer.category_code);
+    if (!batch) this.batches.set(offer.category_code, (batch = { waiting: [], busy: false }));
+    const outcome = new Promise<PlacementOutcome>((done, failed) => (batch as { waiting: Waiting[] }).waiting.push({ offerId, done, failed }));
+    if (!batch.busy) void this.drain(offer.category_code, batch);
+    return outcome;
   }
 
-  placeNeed(needId: string): Promise<PlacementOutcome> {
-    return this.place('need', needId);
+  async placeNeed(needId: string): Promise<PlacementOutcome> {
+    const now = this.clock.now();
+    const [row] = await prepared<ReadRow & { categoryCode: string }>(
+      this.dataSource,
+      'placement-read-need',
+      `SELECT s.category_code AS "categoryCode",
+              ${takenSql('m.need_id = s.id')} AS taken,
+              ${offerRowsSql('o', 'o.category_code = s.category_code AND o.quantity > o.quantity_allocated', '$2')} AS offers,
+              ${needRowsSql('n', 'n.id = s.id AND n.quantity > n.quantity_allocated')} AS needs,
+              '[]'::json AS standing
+         FROM needs s WHERE s.id = $1`,
+      [needId, now],
+    );
+    // Gone, or no room left.
+    if (!row || row.needs.length === 0) return NOTHING;
+    const { offers, needs, excluded } = placementRead(row);
+    const proposals = placeGreedily({ offers, needs, excluded, today: brusselsDate(now), now });
+    const outcomes = await this.write('need', row.categoryCode, [{ subject: needId, proposals, displaced: [] }]);
+    return outcomes.get(needId) ?? NOTHING;
+  }
+
+  /** Places the waiting offers of a category, batch after batch, until none is left. */
+  private async drain(categoryCode: string, batch: { waiting: Waiting[]; busy: boolean }): Promise<void> {
+    batch.busy = true;
+    while (batch.waiting.length > 0) {
+      const taken = batch.waiting.splice(0);
+      try {
+        // An offer asked for twice (created, then changed) is placed once.
+        const outcomes = await this.placeOffers(categoryCode, [...new Set(taken.map((waiting) => waiting.offerId))]);
+        for (const waiting of taken) waiting.done(outcomes.get(waiting.offerId) ?? NOTHING);
+      } catch (error) {
+        // Every job of the batch fails and is tried again (BullMQ's attempts), each in a later batch.
+        for (const waiting of taken) waiting.failed(error);
+      }
+    }
+    batch.busy = false;
   }
 
   /**
-   * What a placement works from, in one round trip and without locks: on this stack each statement
-   * costs a socket write that wakes PostgreSQL, and a placement used to send eight before it knew
-   * whether it had anything to write. The subject's category, the pairs it may not take, the subject
-   * if it still has something free, and the other side: for an offer every open need (one without
-   * free room may hold a proposal that the offer should take over) and the proposals standing at
-   * them with their score per unit; for a need, the offers with free units.
+   * One batch: one read of the category, then each offer in turn, in the order its job came,
+   * sees the room that the ones before it took and the proposals they displaced (not the
+   * proposals they made: those only the optimisation may move).
    */
-  private async read(side: 'offer' | 'need', id: string, now: Date): Promise<PlacementRead | undefined> {
-    const standing = `(SELECT coalesce(json_agg(json_build_array(m.id, m.offer_id, m.need_id, m.quantity, m.score)), '[]')
-                         FROM matches m JOIN needs sn ON sn.id = m.need_id
-                        WHERE sn.category_code = s.category_code AND sn.status = 'open' AND m.status = 'proposed')`;
-    const sql =
-      side === 'offer'
-        ? `SELECT s.category_code AS "categoryCode",
-                  (SELECT coalesce(json_agg(json_build_array(m.offer_id, m.need_id)), '[]') FROM matches m
-                    WHERE m.offer_id = s.id AND m.status IN ('proposed', 'declined')) AS taken,
-                  ${offerRowsSql('o', 'o.id = s.id AND o.quantity > o.quantity_allocated', '$2')} AS offers,
-                  ${needRowsSql('n', 'n.category_code = s.category_code')} AS needs,
-                  ${standing} AS standing
-             FROM offers s WHERE s.id = $1`
-        : `SELECT s.category_code AS "categoryCode",
-                  (SELECT coalesce(json_agg(json_build_array(m.offer_id, m.need_id)), '[]') FROM matches m
-                    WHERE m.need_id = s.id AND m.status IN ('proposed', 'declined')) AS taken,
-                  ${offerRowsSql('o', 'o.category_code = s.category_code AND o.quantity > o.quantity_allocated', '$2')} AS offers,
-                  ${needRowsSql('n', 'n.id = s.id AND n.quantity > n.quantity_allocated')} AS needs,
-                  '[]'::json AS standing
-             FROM needs s WHERE s.id = $1`;
-    const [row] = await prepared<PlacementRow>(this.dataSource, `placement-read-${side}`, sql, [id, now]);
-    if (!row) return undefined;
-    return {
-      categoryCode: row.categoryCode,
-      excluded: new Set(row.taken.map(([offerId, needId]) => pairKey(offerId, needId))),
-      offers: row.offers.map((offer) => offerSide(offer)),
-      needs: row.needs.map((need) => needSide(need)),
-      standing: row.standing.map(([id, offerId, needId, quantity, score]) => ({ id, offerId, needId, quantity, score })),
-    };
+  private async placeOffers(categoryCode: string, offerIds: string[]): Promise<Map<string, PlacementOutcome>> {
+    const now = this.clock.now();
+    const [row] = await prepared<ReadRow>(
+      this.dataSource,
+      'placement-read-offers',
+      `SELECT ${takenSql('m.offer_id = ANY($1)')} AS taken,
+              ${offerRowsSql('o', 'o.id = ANY($1) AND o.category_code = $3 AND o.quantity > o.quantity_allocated', '$2')} AS offers,
+              ${needRowsSql('n', 'n.category_code = $3')} AS needs,
+              (SELECT coalesce(json_agg(json_build_array(m.id, m.offer_id, m.need_id, m.quantity, m.score)), '[]')
+                 FROM matches m JOIN needs sn ON sn.id = m.need_id
+                WHERE sn.category_code = $3 AND sn.status = 'open' AND m.status = 'proposed') AS standing`,
+      [offerIds, now, categoryCode],
+    );
+    // Every open need: one without free room may hold a proposal that an offer should take over.
+    const { offers, needs, excluded, ...read } = placementRead(row);
+    let standing = read.standing;
+    const needById = new Map(needs.map((need) => [need.id, need]));
+    const offerById = new Map(offers.map((offer) => [offer.id, offer]));
+    const when = { today: brusselsDate(now), now };
+    const plans: Plan[] = [];
+    for (const offerId of offerIds) {
+      const offer = offerById.get(offerId);
+      if (!offer) continue; // no longer open, or nothing free
+      const { proposals, displaced } = placeOfferDisplacing({ offer, needs, standing, excluded, ...when });
+      if (proposals.length === 0) continue;
+      plans.push({ subject: offerId, proposals, displaced });
+      const gone = new Set(displaced.map((proposal) => proposal.id));
+      standing = standing.filter((proposal) => !gone.has(proposal.id));
+      for (const proposal of displaced) (needById.get(proposal.needId) as NeedSide).free += proposal.quantity;
+      for (const proposal of proposals) (needById.get(proposal.needId) as NeedSide).free -= proposal.quantity;
+    }
+    return this.write('offer', categoryCode, plans);
   }
 
-  private async place(side: 'offer' | 'need', id: string): Promise<PlacementOutcome> {
-    const now = this.clock.now();
-    const input = await this.read(side, id, now);
-    // Gone, or nothing free on the subject's side.
-    if (!input || (side === 'offer' ? input.offers : input.needs).length === 0) return NOTHING;
-    const { categoryCode, offers, needs, excluded, standing } = input;
-    const when = { today: brusselsDate(now), now };
-    const plan =
-      side === 'offer'
-        ? placeOfferDisplacing({ offer: offers[0], needs, standing, excluded, ...when })
-        : { proposals: placeGreedily({ offers, needs, excluded, ...when }), displaced: [] as StandingProposal[] };
-    if (plan.proposals.length === 0) return NOTHING;
-    // No category lock: placements of one category run side by side, and beside an optimisation.
-    // What was read without locks is checked under row locks (the displaced proposals, then the
-    // offers and needs in id order: fitToRoom), and the CHECK constraints refuse any over-promise.
+  /**
+   * Writes plans in one transaction, if there is anything to write. No category lock: placements
+   * run side by side, and beside an optimisation. What was read without locks is checked under row
+   * locks (the displaced proposals, then the offers and needs in id order: fitToRoom), and the
+   * CHECK constraints refuse any over-promise.
+   */
+  private async write(side: 'offer' | 'need', categoryCode: string, plans: Plan[]): Promise<Map<string, PlacementOutcome>> {
+    const outcomes = new Map<string, PlacementOutcome>();
+    if (plans.length === 0) return outcomes;
     return transactionWithRetry(this.dataSource, async (manager) => {
-      const superseded = new Set(await this.writer.supersede(manager, plan.displaced.map((proposal) => proposal.id)));
-      const displaced = plan.displaced.filter((proposal) => superseded.has(proposal.id));
-      const fitting = await this.writer.fitToRoom(manager, plan.proposals);
-      const created = await this.writer.propose(manager, fitting);
-      // The displaced offers wait for an optimisation: ask for one now, since the one that this
-      // offer's change asked for may have read the category before the displacement.
-      if (displaced.length > 0) await this.outbox.add(manager, { name: JobName.OptimiseCategory, data: { categoryCode } });
-      const outcome = { proposed: created.length, units: unitsOf(fitting), displaced: displaced.length };
-      if (outcome.proposed + outcome.displaced > 0) this.logger.log(`placed ${JSON.stringify({ [side]: id, categoryCode, ...outcome })}`);
-      return outcome;
+      const superseded = new Set(await this.writer.supersede(manager, plans.flatMap((plan) => plan.displaced.map((proposal) => proposal.id))));
+      const fitting = await this.writer.fitToRoom(manager, plans.flatMap((plan) => plan.proposals));
+      await this.writer.propose(manager, fitting);
+      // The displaced offers wait for an optimisation: ask for one now, since the one that the
+      // offers' changes asked for may have read the category before the displacement.
+      if (superseded.size > 0) await this.outbox.add(manager, { name: JobName.OptimiseCategory, data: { categoryCode } });
+      for (const { subject, displaced } of plans) {
+        const mine = fitting.filter((proposal) => (side === 'offer' ? proposal.offerId : proposal.needId) === subject);
+        const outcome = { proposed: mine.length, units: unitsOf(mine), displaced: displaced.filter((proposal) => superseded.has(proposal.id)).length };
+        outcomes.set(subject, outcome);
+        if (outcome.proposed + outcome.displaced > 0) this.logger.log(`placed ${JSON.stringify({ [side]: subject, categoryCode, ...outcome, batch: plans.length })}`);
+      }
+      return outcomes;
     });
   }
+}
+
+/** SQL of the pairs, proposed already or declined, that match `where` (on matches m), as a JSON array. */
+function takenSql(where: string): string {
+  return `(SELECT coalesce(json_agg(json_build_array(m.offer_id, m.need_id)), '[]') FROM matches m
+            WHERE ${where} AND m.status IN ('proposed', 'declined'))`;
+}
+
+function placementRead(row: ReadRow): PlacementRead {
+  return {
+    excluded: new Set(row.taken.map(([offerId, needId]) => pairKey(offerId, needId))),
+    offers: row.offers.map((offer) => offerSide(offer)),
+    needs: row.needs.map((need) => needSide(need)),
+    standing: row.standing.map(([id, offerId, needId, quantity, score]) => ({ id, offerId, needId, quantity, score })),
+  };
 }
