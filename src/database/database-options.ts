@@ -30,10 +30,12 @@ export function databaseOptions(databaseUrl: string, poolSize = 10): DataSourceO
       // must not either: the client gives up a little after the server would have.
       query_timeout: 20_000,
       application_name: 'inkind',
-      // Every statement of this service is a short OLTP one. With PostgreSQL's defaults, a placement's
-      // read of the standing proposals (cost ~3,500) ran in parallel: two background workers
-      // started for each, 86 ms instead of 4.5 ms. A JIT compilation (above cost 100,000) costs
-      // more CPU than such a statement saves; both are off for this service's sessions only.
+      // This service's statements are short, or (an optimisation's read of a category) few and run
+      // beside everything else on small machines. With PostgreSQL's defaults, a placement's read of
+      // the standing proposals (cost ~3,500) ran in parallel: two background workers started for
+      // each, 86 ms instead of 4.5 ms. A JIT compilation (above cost 100,000) costs more CPU than
+      // such a statement saves. Both are off for this service's sessions only (this replaces any
+      // `options` of DATABASE_URL).
       options: '-c max_parallel_workers_per_gather=0 -c jit=off',
     },
   };

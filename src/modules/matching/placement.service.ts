@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { currentRequestId, withRequestId } from '../../common/logging/request-context';
 import { brusselsDate, Clock } from '../../common/time/clock';
 import { prepared } from '../../database/prepared';
 import { transactionWithRetry } from '../../database/transactions';
@@ -47,16 +48,18 @@ interface Plan {
 
 interface Waiting {
   offerId: string;
+  /** The request id of the job that asked (a batch's work runs under its first job's). */
+  requestId: string | undefined;
   done: (outcome: PlacementOutcome) => void;
   failed: (error: unknown) => void;
 }
 
 /**
- * The quick way to a first proposal, within a small transaction: a new or changed offer is
- * proposed to the needs that still have room, or in place of standing proposals it clearly beats
- * (their offers wait for the optimisation); a need is filled from the offers that still have units.
- * The optimisation of the category, asked for by the same change, improves on it later
- * (docs/matching.md).
+ * The quick way to a first proposal, read without locks and written in a small transaction: a new
+ * or changed offer is proposed to the needs that still have room, or in place of standing proposals
+ * it clearly beats (their offers wait for the optimisation); a need is filled from the offers that
+ * still have units. The optimisation of the category, asked for by the same change, improves on it
+ * later (docs/matching.md).
  *
  * Offers are placed in batches, one batch of a category at a time in this process: the offers
  * whose jobs arrive while one is written wait and go together in the next, with one read and one
@@ -82,7 +85,8 @@ export class PlacementService {
     if (!offer) return NOTHING;
     let batch = this.batches.get(offer.category_code);
     if (!batch) this.batches.set(offer.category_code, (batch = { waiting: [], busy: false }));
-    const outcome = new Promise<PlacementOutcome>((done, failed) => (batch as { waiting: Waiting[] }).waiting.push({ offerId, done, failed }));
+    const requestId = currentRequestId();
+    const outcome = new Promise<PlacementOutcome>((done, failed) => (batch as { waiting: Waiting[] }).waiting.push({ offerId, requestId, done, failed }));
     if (!batch.busy) void this.drain(offer.category_code, batch);
     return outcome;
   }
@@ -104,6 +108,7 @@ export class PlacementService {
     if (!row || row.needs.length === 0) return NOTHING;
     const { offers, needs, excluded } = placementRead(row);
     const proposals = placeGreedily({ offers, needs, excluded, today: brusselsDate(now), now });
+    if (proposals.length === 0) return NOTHING;
     const outcomes = await this.write('need', row.categoryCode, [{ subject: needId, proposals, displaced: [] }]);
     return outcomes.get(needId) ?? NOTHING;
   }
@@ -113,14 +118,28 @@ export class PlacementService {
     batch.busy = true;
     while (batch.waiting.length > 0) {
       const taken = batch.waiting.splice(0);
-      try {
-        // An offer asked for twice (created, then changed) is placed once.
-        const outcomes = await this.placeOffers(categoryCode, [...new Set(taken.map((waiting) => waiting.offerId))]);
-        for (const waiting of taken) waiting.done(outcomes.get(waiting.offerId) ?? NOTHING);
-      } catch (error) {
-        // Every job of the batch fails and is tried again (BullMQ's attempts), each in a later batch.
-        for (const waiting of taken) waiting.failed(error);
-      }
+      // An offer asked for twice (created, then changed) is placed once.
+      const offerIds = [...new Set(taken.map((waiting) => waiting.offerId))];
+      // The batch's log lines and outbox rows carry the request id of its first job.
+      await withRequestId(taken[0].requestId, async () => {
+        try {
+          const outcomes = await this.placeOffers(categoryCode, offerIds);
+          for (const waiting of taken) waiting.done(outcomes.get(waiting.offerId) ?? NOTHING);
+        } catch (error) {
+          if (offerIds.length === 1) {
+            for (const waiting of taken) waiting.failed(error);
+            return;
+          }
+          // One offer's failure must not cost the others an attempt: each is placed alone.
+          for (const offerId of offerIds) {
+            const mine = taken.filter((waiting) => waiting.offerId === offerId);
+            await withRequestId(mine[0].requestId, () => this.placeOffers(categoryCode, [offerId])).then(
+              (outcomes) => mine.forEach((waiting) => waiting.done(outcomes.get(offerId) ?? NOTHING)),
+              (failure: unknown) => mine.forEach((waiting) => waiting.failed(failure)),
+            );
+          }
+        }
+      });
     }
     batch.busy = false;
   }
