@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/time/clock';
+import { SYSTEM_ACTOR } from '../history/history.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { pairKey, Proposal } from './allocation';
 
@@ -11,7 +12,7 @@ export async function lockCategory(manager: EntityManager, categoryCode: string)
 
 /** The history rows of the matches in `source` (a CTE of their ids), changed by the system: `change` is "from, to, reason" in SQL. */
 const HISTORY_OF = (source: string, change: string) =>
-  `INSERT INTO status_changes (subject_type, subject_id, actor_role, from_status, to_status, reason) SELECT 'match', id, 'system', ${change} FROM ${source}`;
+  `INSERT INTO status_changes (subject_type, subject_id, actor_role, from_status, to_status, reason) SELECT 'match', id, '${SYSTEM_ACTOR.role}', ${change} FROM ${source}`;
 
 /**
  * Writes what the engine decided, for the optimisation and the quick placement alike: new
