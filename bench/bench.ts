@@ -729,7 +729,7 @@ async function main(): Promise<void> {
       const rng = mulberry32(seed ^ 0x919e);
       const since = Date.now();
       const sent = new Map<string, { at: number }>();
-      const firstProposal: number[] = [];
+      /** Per offer with a proposal: POST sent → its first proposal visible. */
       const firstProposalOf = new Map<string, number>();
       // Offers whose own place-offer job proposed something: read while the jobs are still kept
       // (BullMQ keeps the last 1,000 completed), to tell those from the ones an optimisation placed.
@@ -764,7 +764,6 @@ async function main(): Promise<void> {
               for (const row of rows) {
                 const offer = sent.get(row.offer_id);
                 if (offer) {
-                  firstProposal.push(now - offer.at);
                   firstProposalOf.set(row.offer_id, now - offer.at);
                   sent.delete(row.offer_id);
                 }
@@ -889,9 +888,9 @@ async function main(): Promise<void> {
         errors,
         achievedRate: round(planned / loadSeconds, 1),
         postMs: percentiles(postMs),
-        withProposal: firstProposal.length,
-        withoutProposal: created - firstProposal.length,
-        firstProposalMs: percentiles(firstProposal),
+        withProposal: firstProposalOf.size,
+        withoutProposal: created - firstProposalOf.size,
+        firstProposalMs: percentiles([...firstProposalOf.values()]),
         firstProposalDbMs: percentiles(dbLatency.rows.map((r) => Number(r.ms))),
         firstProposalBy: {
           placement: percentiles([...firstProposalOf].filter(([id]) => placedAtOnce.has(id)).map(([, ms]) => ms)),
