@@ -21,6 +21,19 @@ describe('hardening', () => {
       expect(res.headers['x-powered-by']).toBeUndefined();
     });
 
+    it('sends the strict policy on answers of every kind and the relaxed one on Swagger UI only', async () => {
+      const strict = (await api.get('/api/houses')).headers;
+      for (const res of [await api.get('/api/needs/not-a-uuid'), await api.get('/api/no-such-route'), await api.get('/')]) {
+        expect(res.headers['content-security-policy']).toBe(strict['content-security-policy']);
+        expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      }
+      expect(String(strict['content-security-policy'])).not.toContain('unsafe-inline');
+      const docs = await api.get('/docs/');
+      expect(docs.status).toBe(200);
+      expect(String(docs.headers['content-security-policy'])).toContain("'unsafe-inline'");
+      expect(docs.headers['x-content-type-options']).toBe('nosniff');
+    });
+
     it('allows the configured origin only', async () => {
       const preflight = (origin: string) =>
         t.app.inject({ method: 'OPTIONS', url: '/api/offers', headers: { origin, 'access-control-request-method': 'POST' } });
