@@ -8,7 +8,7 @@ import { transactionWithRetry } from '../../database/transactions';
 import { JobName } from '../../queue/catalogue';
 import { OutboxService } from '../../queue/outbox.service';
 import { NeedSide, OfferSide, pairKey, Proposal, unitsOf } from './allocation';
-import { placeGreedily, placeOfferDisplacing, StandingProposal } from './placement';
+import { placeGreedily, placeOfferBatch, StandingProposal } from './placement';
 import { ProposalWriter } from './proposal-writer';
 import { needRowsSql, NeedRow, needSide, offerRowsSql, OfferRow, offerSide } from './sides';
 
@@ -145,9 +145,8 @@ export class PlacementService {
   }
 
   /**
-   * One batch: one read of the category, then each offer in turn, in the order its job came,
-   * sees the room that the ones before it took and the proposals they displaced (not the
-   * proposals they made: those only the optimisation may move).
+   * One batch: one read of the category (the batch's offers even without free units: one may get
+   * some back from a displacement earlier in the batch), then placeOfferBatch in the order the jobs came.
    */
   private async placeOffers(categoryCode: string, offerIds: string[]): Promise<Map<string, PlacementOutcome>> {
     const now = this.clock.now();
@@ -155,7 +154,7 @@ export class PlacementService {
       this.dataSource,
       'placement-read-offers',
       `SELECT ${takenSql('m.offer_id = ANY($1)')} AS taken,
-              ${offerRowsSql('o', 'o.id = ANY($1) AND o.category_code = $3 AND o.quantity > o.quantity_allocated', '$2')} AS offers,
+              ${offerRowsSql('o', 'o.id = ANY($1) AND o.category_code = $3', '$2')} AS offers,
               ${needRowsSql('n', 'n.category_code = $3')} AS needs,
               (SELECT coalesce(json_agg(json_build_array(m.id, m.offer_id, m.need_id, m.quantity, m.score)), '[]')
                  FROM matches m JOIN needs sn ON sn.id = m.need_id
@@ -163,23 +162,12 @@ export class PlacementService {
       [offerIds, now, categoryCode],
     );
     // Every open need: one without free room may hold a proposal that an offer should take over.
-    const { offers, needs, excluded, ...read } = placementRead(row);
-    let standing = read.standing;
-    const needById = new Map(needs.map((need) => [need.id, need]));
+    const { offers, needs, excluded, standing } = placementRead(row);
     const offerById = new Map(offers.map((offer) => [offer.id, offer]));
-    const when = { today: brusselsDate(now), now };
-    const plans: Plan[] = [];
-    for (const offerId of offerIds) {
-      const offer = offerById.get(offerId);
-      if (!offer) continue; // no longer open, or nothing free
-      const { proposals, displaced } = placeOfferDisplacing({ offer, needs, standing, excluded, ...when });
-      if (proposals.length === 0) continue;
-      plans.push({ subject: offerId, proposals, displaced });
-      const gone = new Set(displaced.map((proposal) => proposal.id));
-      standing = standing.filter((proposal) => !gone.has(proposal.id));
-      for (const proposal of displaced) (needById.get(proposal.needId) as NeedSide).free += proposal.quantity;
-      for (const proposal of proposals) (needById.get(proposal.needId) as NeedSide).free -= proposal.quantity;
-    }
+    const inOrder = offerIds.map((id) => offerById.get(id)).filter((offer): offer is OfferSide => offer !== undefined); // gone: no longer open
+    const plans = placeOfferBatch({ offers: inOrder, needs, standing, excluded, today: brusselsDate(now), now }).map(
+      ({ offerId, proposals, displaced }): Plan => ({ subject: offerId, proposals, displaced }),
+    );
     return this.write('offer', categoryCode, plans);
   }
 

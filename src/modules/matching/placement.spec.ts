@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { pairKey, pairValue } from './allocation';
 import { LIEGE, market, need, NOW, offer, OLIVIER, SIMBAHUIS, TODAY } from './market.fixtures';
-import { placeGreedily, PlacementInput, placeOfferDisplacing, StandingProposal } from './placement';
+import { placeGreedily, PlacementInput, placeOfferBatch, placeOfferDisplacing, StandingProposal } from './placement';
 
 const placing = (fields: Partial<PlacementInput>): PlacementInput => ({ offers: [], needs: [], excluded: new Set(), today: TODAY, now: NOW, ...fields });
 const placed = (input: PlacementInput) => placeGreedily(input).map((p) => [p.offerId, p.needId, p.quantity]);
@@ -99,5 +99,51 @@ describe('placeOfferDisplacing', () => {
     const excluded = new Set(['fresh:olivier']);
     expect(placeOfferDisplacing({ ...when, excluded, offer: fresh, needs: [full], standing: [standing(1)] }).proposals).toEqual([]);
     expect(placeOfferDisplacing({ ...when, offer: { ...fresh, hasFutureWindow: false }, needs: [full], standing: [standing(1)] }).proposals).toEqual([]);
+  });
+});
+
+describe('placeOfferBatch', () => {
+  const when = { today: TODAY, now: NOW, excluded: new Set<string>() };
+  const olivier = (free: number) => need({ id: 'olivier', houseId: 'o', ...OLIVIER, free });
+  const simbahuis = (free: number) => need({ id: 'simbahuis', houseId: 's', ...SIMBAHUIS, free });
+  const summary = (plans: ReturnType<typeof placeOfferBatch>) =>
+    plans.map((plan) => [plan.offerId, plan.proposals.map((p) => `${p.needId}×${p.quantity}`), plan.displaced.map((p) => p.id)]);
+
+  it('gives each offer, in order, only the room that the ones before it left', () => {
+    const offers = [offer({ id: 'first', ...LIEGE, free: 3 }), offer({ id: 'second', ...LIEGE, free: 3 })];
+    const plans = placeOfferBatch({ ...when, offers, needs: [olivier(4), simbahuis(1)], standing: [] });
+
+    expect(summary(plans)).toEqual([
+      ['first', ['olivier×3'], []],
+      ['second', ['olivier×1', 'simbahuis×1'], []],
+    ]);
+  });
+
+  it('gives an offer of the batch back the units of its proposal that an earlier offer displaced', () => {
+    // "late" holds the only room at l'Olivier with a weak proposal and has nothing free; "strong" takes its place.
+    const weak: StandingProposal = { id: 'weak', offerId: 'late', needId: 'olivier', quantity: 2, score: 0.01 };
+    const offers = [offer({ id: 'strong', ...LIEGE, free: 2, condition: 'new' }), offer({ id: 'late', ...LIEGE, free: 0 })];
+    const plans = placeOfferBatch({ ...when, offers, needs: [olivier(0), simbahuis(5)], standing: [weak] });
+
+    expect(summary(plans)).toEqual([
+      ['strong', ['olivier×2'], ['weak']],
+      ['late', ['simbahuis×2'], []],
+    ]);
+  });
+
+  it('never promises more than a need has, nor lets a later offer displace a proposal of the batch', () => {
+    const offers = [offer({ id: 'a', ...LIEGE, free: 2, condition: 'fair' }), offer({ id: 'b', ...LIEGE, free: 2, condition: 'new' })];
+    const plans = placeOfferBatch({ ...when, offers, needs: [olivier(2)], standing: [] });
+
+    expect(summary(plans)).toEqual([['a', ['olivier×2'], []]]);
+  });
+
+  it('leaves its input as it was', () => {
+    const needs = [olivier(4)];
+    const offers = [offer({ id: 'first', ...LIEGE, free: 3 })];
+    const standing: StandingProposal[] = [{ id: 'm', offerId: 'other', needId: 'olivier', quantity: 1, score: 0.01 }];
+    placeOfferBatch({ ...when, offers, needs, standing });
+
+    expect([needs[0].free, offers[0].free, standing.length]).toEqual([4, 3, 1]);
   });
 });

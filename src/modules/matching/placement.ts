@@ -130,3 +130,40 @@ export function placeOfferDisplacing(
   }
   return { proposals, displaced };
 }
+
+/** What the placement of one offer of a batch decided. */
+export interface OfferPlan {
+  offerId: string;
+  proposals: Proposal[];
+  displaced: StandingProposal[];
+}
+
+/**
+ * A batch of offers of one category, placed one after the other in the order given. Each sees the
+ * room that the ones before it took and the proposals they displaced; an offer of the batch whose
+ * proposal was displaced by an earlier one gets those units back. The proposals made within the batch
+ * stand for the rest of it: only the optimisation may move them. Offers without anything placed are left out.
+ */
+export function placeOfferBatch(input: Omit<PlacementInput, 'offers'> & { offers: OfferSide[]; standing: StandingProposal[] }): OfferPlan[] {
+  const needs = input.needs.map((need) => ({ ...need }));
+  const needById = new Map(needs.map((need) => [need.id, need]));
+  const offers = input.offers.map((offer) => ({ ...offer }));
+  const offerById = new Map(offers.map((offer) => [offer.id, offer]));
+  let standing = input.standing;
+  const plans: OfferPlan[] = [];
+  for (const offer of offers) {
+    const { proposals, displaced } = placeOfferDisplacing({ ...input, offer, needs, standing });
+    if (proposals.length === 0) continue;
+    plans.push({ offerId: offer.id, proposals, displaced });
+    const gone = new Set(displaced.map((proposal) => proposal.id));
+    standing = standing.filter((proposal) => !gone.has(proposal.id));
+    for (const proposal of displaced) {
+      const need = needById.get(proposal.needId);
+      if (need) need.free += proposal.quantity;
+      const from = offerById.get(proposal.offerId);
+      if (from) from.free += proposal.quantity;
+    }
+    for (const proposal of proposals) (needById.get(proposal.needId) as NeedSide).free -= proposal.quantity;
+  }
+  return plans;
+}
