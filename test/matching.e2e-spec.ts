@@ -136,6 +136,25 @@ describe('matching triggers', () => {
     }
   });
 
+  it('retries a failed optimisation after its backoff, not after MATCHING_MIN_INTERVAL_MS', async () => {
+    const t = await startApp({ MATCHING_MIN_INTERVAL_MS: '60000' }, { jobs: true });
+    try {
+      jest.spyOn(t.app.get(MatchingService), 'optimiseCategory').mockRejectedValueOnce(new Error('could not serialize access'));
+      const api = new Api(t.app);
+      const simba = await coordinator(api, 'simbahuis');
+      await api.post('/api/needs', needBody({ houseSlug: 'simbahuis', categoryCode: 'tools', title: 'Drill', quantity: 1 }), simba.token);
+      await t.drain(); // the first attempt fails; the retry, a second later, runs
+
+      const jobs = await t.app.get<Queue>(getQueueToken(QueueName.Matching)).getJobs(['completed', 'delayed', 'failed']);
+      const optimisations = jobs.filter((job) => job.name === JobName.OptimiseCategory);
+      expect(optimisations).toHaveLength(1);
+      expect(await optimisations[0].getState()).toBe('completed');
+      expect(optimisations[0].attemptsMade).toBe(2);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('re-optimises a burst of 30 offers in a few optimisations, not 30, and proposes all of them', async () => {
     const t = await startApp({ MATCHING_DEBOUNCE_MS: '400' }, { jobs: true });
     try {

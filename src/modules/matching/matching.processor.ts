@@ -37,8 +37,20 @@ export class MatchingProcessor extends WorkerHost {
         await job.moveToDelayed(Date.now() + wait, token);
         throw new DelayedError();
       }
-      this.lastStart.set(categoryCode, performance.now());
+      const started = performance.now();
+      this.lastStart.set(categoryCode, started);
+      try {
+        return await this.run(job);
+      } catch (error) {
+        // A failed attempt wrote nothing: its retry waits for BullMQ's backoff only, not for the interval.
+        if (this.lastStart.get(categoryCode) === started) this.lastStart.delete(categoryCode);
+        throw error;
+      }
     }
+    return this.run(job);
+  }
+
+  private run(job: Job): Promise<unknown> {
     return this.metrics.timeJob(QueueName.Matching, job, () => withRequestId(requestIdOfJob(job), () => this.handle(job)));
   }
 
