@@ -11,8 +11,8 @@ import { AppConfig } from './config/app-config';
 import { createValidationPipe } from './common/validation/validation';
 import { registerSecurityHeaders, registerWebPages } from './web/web-pages';
 import { QueueDashboardAccess } from './modules/queue-dashboard/queue-dashboard.access';
+import { BODY_LIMIT_BYTES } from './common/http/limits';
 
-export const BODY_LIMIT_BYTES = 100 * 1024;
 
 export function createAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({

@@ -69,6 +69,26 @@ describe('bad input', () => {
     expect(body.message).toEqual(['the request body must be a JSON object']);
   });
 
+  it('writes the framework’s own refusals in the client’s language too, in the usual shape', async () => {
+    const asked = (language: string, method: 'GET' | 'POST', url: string, raw?: string, contentType = 'application/json') =>
+      api.request(method, url, { token: donor.token, raw, headers: { 'accept-language': language, ...(raw !== undefined ? { 'content-type': contentType } : {}) } });
+    const big = JSON.stringify(offerBody({ description: 'x'.repeat(101 * 1024) }));
+
+    expect((await asked('fr', 'POST', '/api/offers', big)).body).toEqual({ statusCode: 413, message: 'Le corps de la requête est trop grand (100 Ko au plus)', error: 'Payload Too Large' });
+    expect((await asked('nl', 'POST', '/api/offers', '{"title": "books",')).body).toEqual({ statusCode: 400, message: 'De body van het verzoek is geen geldige JSON', error: 'Bad Request' });
+    expect((await asked('en', 'POST', '/api/offers', '<offer/>', 'application/xml')).body).toEqual({
+      statusCode: 415,
+      message: 'Send the request body as JSON (Content-Type: application/json)',
+      error: 'Unsupported Media Type',
+    });
+    expect((await asked('fr', 'POST', '/api/offers', '')).body).toMatchObject({ statusCode: 400, message: 'Le corps de la requête est vide, mais son Content-Type annonce du JSON' });
+    expect((await asked('nl', 'GET', '/api/nothing-here?x=1')).body).toEqual({ statusCode: 404, message: 'Deze API heeft geen GET /api/nothing-here?x=1', error: 'Not Found' });
+    // A path that looks like a translation is shown as it is, never translated.
+    const trick = (await asked('en', 'GET', '/api/$t(errors.NOT_FOUND_OFFER)')).body.message;
+    expect(trick).toMatch(/^There is no GET \/api\/\$.?t\(errors\.NOT_FOUND_OFFER\) in this API$/u);
+    expect(trick).not.toContain('Offer not found');
+  });
+
   it('refuses prototype-pollution keys', async () => {
     const raw = JSON.stringify(needBody()).replace('{', '{"__proto__": {"role": "admin"},');
     await expectRefused(() => api.request('POST', '/api/needs', { token: coord.token, raw }), 400);

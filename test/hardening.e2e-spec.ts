@@ -49,6 +49,8 @@ describe('hardening', () => {
       const blocked = await api.post('/api/auth/login', { email: victim.toUpperCase(), password: 'guess-again' });
       expect(blocked.status).toBe(429);
       expect(blocked.body).toMatchObject({ statusCode: 429, message: expect.any(String) });
+      const french = await api.request('POST', '/api/auth/login', { body: { email: victim, password: 'guess-in-french' }, headers: { 'accept-language': 'fr' } });
+      expect(french.body).toEqual({ statusCode: 429, message: 'Trop de tentatives ; attendez une minute et réessayez', error: 'Too Many Requests' });
       expect((await api.post('/api/auth/login', { email: uniqueEmail('other'), password: 'whatever-it-is' })).status).toBe(401);
     });
 

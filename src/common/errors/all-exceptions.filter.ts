@@ -1,10 +1,12 @@
-import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger, Optional } from '@nestjs/common';
-import { FastifyReply } from 'fastify';
+import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger, NotFoundException, Optional } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import { errorCodes, FastifyReply } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { I18nService } from 'nestjs-i18n';
 import { answerLanguage, RequestWithUser } from '../i18n/answer-language';
 import { DomainError, ErrorKind } from './domain-error';
 import { ValidationFailedException } from '../validation/validation';
+import { BODY_LIMIT_BYTES } from '../http/limits';
 
 const STATUS_OF_KIND: Record<ErrorKind, HttpStatus> = {
   'bad-request': HttpStatus.BAD_REQUEST,
@@ -31,6 +33,25 @@ const PG_STATUS: Record<string, HttpStatus> = {
   '57P01': HttpStatus.SERVICE_UNAVAILABLE, // server shutting down
   '53300': HttpStatus.SERVICE_UNAVAILABLE, // too many connections
 };
+
+/**
+ * Fastify's own refusals of a request body, by their message (Nest hands them on as an HttpException
+ * with Fastify's message and status, without its code), and the key of their text in errors.json.
+ */
+const FASTIFY_BODY_ERRORS = new Map(
+  (
+    [
+      ['FST_ERR_CTP_BODY_TOO_LARGE', 'BODY_TOO_LARGE'],
+      ['FST_ERR_CTP_INVALID_MEDIA_TYPE', 'UNSUPPORTED_MEDIA_TYPE'],
+      ['FST_ERR_CTP_INVALID_JSON_BODY', 'INVALID_JSON'],
+      ['FST_ERR_CTP_EMPTY_JSON_BODY', 'EMPTY_JSON'],
+      ['FST_ERR_CTP_INVALID_CONTENT_LENGTH', 'CONTENT_LENGTH_MISMATCH'],
+    ] as const
+  ).map(([code, key]) => [new errorCodes[code]().message, key]),
+);
+
+/** Nest's answer to a route it does not have: "Cannot GET /api/nothing". */
+const NO_ROUTE = /^Cannot ([A-Z]+) (.*)$/s;
 
 const UNAVAILABLE_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
 
@@ -84,6 +105,19 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (exception instanceof BadRequestException && exception.message === 'Validation failed (uuid is expected)') {
       return { statusCode: 400, message: t('validation.uuidParameter', {}, exception.message), error: 'Bad Request' };
+    }
+    // The framework's own refusals, which Nest and Fastify write in English.
+    const bodyError = exception instanceof HttpException && exception.getStatus() < 500 ? FASTIFY_BODY_ERRORS.get(exception.message) : undefined;
+    if (exception instanceof HttpException && bodyError) {
+      const status = exception.getStatus();
+      return { statusCode: status, message: t(`errors.${bodyError}`, { limit: Math.round(BODY_LIMIT_BYTES / 1024) }, exception.message), error: reasonPhrase(status) };
+    }
+    const noRoute = exception instanceof NotFoundException ? NO_ROUTE.exec(exception.message) : null;
+    if (noRoute) {
+      return { statusCode: 404, message: t('errors.ROUTE_NOT_FOUND', { method: noRoute[1], path: noRoute[2] }, noRoute[0]), error: 'Not Found' };
+    }
+    if (exception instanceof ThrottlerException) {
+      return { statusCode: 429, message: t('errors.TOO_MANY_REQUESTS', {}, exception.message), error: reasonPhrase(429) };
     }
     return undefined;
   }
