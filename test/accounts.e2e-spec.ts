@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Api, coordinator, PASSWORD, register, uniqueEmail } from './helpers/api';
 import { ADMIN, startApp, TestApp } from './helpers/test-app';
 import { UsersService } from '../src/modules/users/users.service';
@@ -223,6 +224,52 @@ describe('accounts and roles', () => {
         expect(res.status).toBe(403);
       }
       expect(await t.db.query('SELECT 1 FROM users WHERE email = $1', [body.email])).toHaveLength(0);
+    });
+  });
+
+  describe('the admin’s list of accounts', () => {
+    it('finds accounts by role, by house and by part of the name or e-mail address, newest first, a page at a time', async () => {
+      const admin = await api.adminToken();
+      const marker = `Wauters${randomUUID().slice(0, 6)}`;
+      const make = async (role: string, houseSlug?: string) =>
+        (await api.post('/api/users', { email: uniqueEmail('listed'), password: PASSWORD, name: `${role} ${marker}`, role, ...(houseSlug ? { houseSlug } : {}) }, admin)).body;
+      const first = await make('coordinator', 'chantevent');
+      const second = await make('coordinator', 'olivier');
+      const donor = await make('donor');
+      const ids = async (query: string) => (await api.get(`/api/users?${query}`, admin)).body.items.map((user: { id: string }) => user.id);
+
+      expect(await ids(`q=${marker.toLowerCase()}`)).toEqual([donor.id, second.id, first.id]);
+      expect(await ids(`q=${marker}&role=coordinator`)).toEqual([second.id, first.id]);
+      expect(await ids(`q=${marker}&house=chantevent`)).toEqual([first.id]);
+      expect(await ids(`q=${encodeURIComponent(first.email.toUpperCase())}`)).toEqual([first.id]);
+      // % and _ are letters here, not patterns.
+      expect(await ids(`q=${marker}${encodeURIComponent('%')}`)).toEqual([]);
+      expect(await ids(`q=${marker.slice(0, -1)}_`)).toEqual([]);
+
+      const page = await api.get(`/api/users?q=${marker}&limit=2`, admin);
+      expect(page.body.items).toHaveLength(2);
+      expect(page.body.items[0]).toMatchObject({ id: donor.id, role: 'donor', name: `donor ${marker}`, houseSlug: null });
+      expect(JSON.stringify(page.body)).not.toMatch(/password|hash|argon/i);
+      const next = await api.get(`/api/users?q=${marker}&limit=2&cursor=${page.body.nextCursor}`, admin);
+      expect(next.body).toEqual({ items: [expect.objectContaining({ id: first.id, houseSlug: 'chantevent' })], nextCursor: null });
+
+      // An erased account is no longer listed.
+      expect((await api.delete(`/api/users/${second.id}`, admin)).status).toBe(204);
+      expect(await ids(`q=${marker}`)).toEqual([donor.id, first.id]);
+    });
+
+    it('refuses a filter that is not one, and anyone but an admin', async () => {
+      const admin = await api.adminToken();
+      const house = await api.get('/api/users?house=atlantis', admin);
+      expect(house.status).toBe(400);
+      expect(house.body).toMatchObject({ code: 'UNKNOWN_HOUSE', message: 'house "atlantis" is not a house' });
+      const bad = await api.get(`/api/users?role=king&limit=1000&q=${'x'.repeat(101)}`, admin);
+      expect(bad.status).toBe(400);
+      expect(bad.body.message).toHaveLength(3);
+      expect((await api.get('/api/users')).status).toBe(401);
+      for (const caller of [await register(api, 'donor'), await coordinator(api, 'hejmo')]) {
+        expect((await api.get('/api/users', caller.token)).status).toBe(403);
+      }
     });
   });
 

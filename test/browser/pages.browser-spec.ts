@@ -175,6 +175,25 @@ describe('every page at 375 px, in a real browser', () => {
     await admin.context.close();
   });
 
+  it('lets an admin see the coordinators of every house and remove one who left, after a second click', async () => {
+    const leaving = await coordinator(site.api, 'hejmo');
+    const admin = await visitor(site, 'fr-BE');
+    await open(admin.page, '#/admin');
+    await logIn(admin.page, ADMIN.email, ADMIN.password);
+    const table = admin.page.getByRole('table', { name: 'Coordinateurs' });
+    const row = table.locator(`tr[data-user="${leaving.id}"]`);
+    expect(await row.locator('td').allTextContents()).toEqual(['Hejmo', 'Coordinator hejmo', leaving.email, expect.any(String)]);
+
+    await row.getByRole('button', { name: 'Retirer…' }).click();
+    await expectFitsAndClean(admin);
+    await row.getByRole('button', { name: 'Effacer le compte de Coordinator hejmo' }).click();
+    await admin.page.getByText('Coordinator hejmo ne coordonne plus Hejmo ; son compte est effacé.').waitFor();
+    expect(await table.locator(`tr[data-user="${leaving.id}"]`).count()).toBe(0);
+    expect((await site.api.post('/api/auth/login', { email: leaving.email, password: PASSWORD })).status).toBe(401);
+    expect(admin.errors).toEqual([]);
+    await admin.context.close();
+  });
+
   it('lets a coordinator change and cancel a need and decline a proposal', async () => {
     const { api, t } = site;
     const house = await coordinator(api, 'simbahuis');

@@ -1,8 +1,8 @@
-import { get, post, session } from '../api.js';
+import { api, get, post, session } from '../api.js';
 import { field, formData, h, select } from '../dom.js';
 import { t } from '../i18n.js';
 import { allHouses, houseName } from '../reference.js';
-import { flash, onSubmit, pageTitle, section } from '../ui.js';
+import { actionButton, empty, flash, onSubmit, pageTitle, section } from '../ui.js';
 
 function pipelineTable(stage, counts) {
   return h(
@@ -13,8 +13,56 @@ function pipelineTable(stage, counts) {
   );
 }
 
+/** Every coordinator, house by house: the list is short (a few a house), so all pages are read. */
+async function coordinators() {
+  const all = [];
+  let cursor = null;
+  do {
+    const page = await get(`/api/users?role=coordinator&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    all.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return all.sort((a, b) => houseName(a.houseSlug).localeCompare(houseName(b.houseSlug)) || a.name.localeCompare(b.name));
+}
+
+/** Removing a coordinator who left erases their account (their personal data), after a second click. */
+function removeButton(user, refresh) {
+  const confirm = actionButton(
+    t('admin.removeConfirm', { name: user.name }),
+    async () => {
+      await api('DELETE', `/api/users/${user.id}`);
+      flash(t('admin.removed', { name: user.name, house: houseName(user.houseSlug) }));
+      await refresh();
+    },
+    { class: 'btn btn-danger', hidden: true, 'data-action': 'remove-confirm' },
+  );
+  const ask = h('button', { type: 'button', class: 'btn btn-secondary', 'data-action': 'remove', 'aria-expanded': 'false' }, t('admin.remove'));
+  ask.addEventListener('click', () => {
+    confirm.hidden = !confirm.hidden;
+    ask.setAttribute('aria-expanded', String(!confirm.hidden));
+    if (!confirm.hidden) confirm.focus();
+  });
+  return h('div', { class: 'actions' }, ask, confirm);
+}
+
+function coordinatorsTable(users, refresh) {
+  if (users.length === 0) return empty(t('admin.noCoordinators'));
+  return h(
+    'table',
+    { class: 'table', id: 'coordinators', 'aria-label': t('admin.coordinators') },
+    h('thead', {}, h('tr', {}, [t('admin.house'), t('auth.name'), t('auth.email'), t('admin.actions')].map((text) => h('th', { scope: 'col' }, text)))),
+    h(
+      'tbody',
+      {},
+      users.map((user) =>
+        h('tr', { 'data-user': user.id }, h('td', {}, houseName(user.houseSlug)), h('td', {}, user.name), h('td', {}, user.email), h('td', {}, removeButton(user, refresh))),
+      ),
+    ),
+  );
+}
+
 export async function home({ refresh }) {
-  const pipeline = await get('/api/pipeline');
+  const [pipeline, team] = await Promise.all([get('/api/pipeline'), coordinators()]);
   // The queue dashboard is opened by following a link, which cannot carry the bearer token.
   const secure = location.protocol === 'https:' ? '; Secure' : '';
   document.cookie = `inkind_dashboard_token=${encodeURIComponent(session.get().token)}; path=/admin/queues; SameSite=Strict${secure}`;
@@ -38,6 +86,7 @@ export async function home({ refresh }) {
     {},
     pageTitle(t('admin.title')),
     section(t('admin.pipeline'), h('div', { class: 'tables' }, Object.entries(pipeline).map(([stage, counts]) => pipelineTable(stage, counts)))),
+    section(t('admin.coordinators'), coordinatorsTable(team, refresh)),
     section(t('admin.newCoordinator'), form),
     section(t('admin.queues'), h('p', {}, t('admin.queuesHint')), h('a', { class: 'btn btn-secondary', href: '/admin/queues', id: 'queues-link' }, t('admin.openQueues'))),
   );

@@ -1,5 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse } from '../../common/pagination/api-page';
+import { Page } from '../../common/pagination/page';
+import { ListUsersQueryDto } from './dto/list-users.dto';
 import { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { CreateUserDto } from './dto/create-user.dto';
@@ -24,6 +27,15 @@ export class UsersController {
   @ApiOkResponse({ type: UserResponseDto, description: 'Name, phone, postcode, town, vehicle and language; e-mail, role and house are not the caller’s to change' })
   async updateMe(@CurrentUser() caller: AuthUser, @Body() dto: UpdateProfileDto): Promise<UserResponseDto> {
     return toUserResponse(await this.users.updateProfile(caller, dto));
+  }
+
+  @Get('users')
+  @Roles('admin')
+  @ApiPageResponse(UserResponseDto)
+  @ApiBadRequestResponse({ description: 'A filter that is not valid, or a house that does not exist' })
+  async list(@Query() query: ListUsersQueryDto): Promise<Page<UserResponseDto>> {
+    const page = await this.users.list(query);
+    return { items: page.items.map(toUserResponse), nextCursor: page.nextCursor };
   }
 
   @Post('users')

@@ -1,7 +1,7 @@
 import { badRequest, conflict } from '../../common/errors/domain-error';
 
 export const emailTaken = () => conflict('EMAIL_TAKEN', 'An account with this e-mail address already exists');
-export const unknownHouse = (slug: string) => badRequest('UNKNOWN_HOUSE', `houseSlug "${slug}" is not a house`, { field: 'houseSlug', slug });
+export const unknownHouse = (slug: string, field = 'houseSlug') => badRequest('UNKNOWN_HOUSE', `${field} "${slug}" is not a house`, { field, slug });
 export const houseOnlyForCoordinators = () =>
   badRequest('HOUSE_ONLY_FOR_COORDINATORS', 'houseSlug is only for a coordinator');
 export const postcodeRequired = () =>

@@ -11,6 +11,8 @@ import { hashPassword, verifyPassword } from './password-hasher';
 import { emailTaken, houseOnlyForCoordinators, passwordIsEmail, postcodeRequired, unknownHouse } from './users.errors';
 import { AuthUser } from '../../common/auth/auth-user';
 import { prepared } from '../../database/prepared';
+import { Page, paginate } from '../../common/pagination/page';
+import { ListUsersQueryDto } from './dto/list-users.dto';
 
 @Injectable()
 export class UsersService {
@@ -51,6 +53,23 @@ export class UsersService {
     const { houseSlug: _houseSlug, ...fields } = dto;
     const language = dto.language ?? houseLanguage ?? languageFromAcceptLanguage(acceptLanguage) ?? DEFAULT_LANGUAGE;
     return this.create({ ...fields, language, houseId });
+  }
+
+  /** The accounts an admin looks for: by role, by house (its coordinators), by part of the name or e-mail address. */
+  async list(query: ListUsersQueryDto): Promise<Page<User>> {
+    const found = this.users.createQueryBuilder('user').leftJoinAndSelect('user.house', 'house').where('user.erased_at IS NULL');
+    if (query.role !== undefined) found.andWhere('user.role = :role', { role: query.role });
+    if (query.house !== undefined) {
+      const house = await this.houses.findBySlug(query.house);
+      if (!house) throw unknownHouse(query.house, 'house');
+      found.andWhere('user.house_id = :houseId', { houseId: house.id });
+    }
+    const words = query.q?.trim();
+    if (words) {
+      // The text as it is: % and _ match themselves.
+      found.andWhere(`(user.name ILIKE :pattern OR user.email ILIKE :pattern)`, { pattern: `%${words.replace(/[\\%_]/g, '\\$&')}%` });
+    }
+    return paginate(found, query, { table: 'users', columns: ['created_at', 'id'] });
   }
 
   /** Who a token names, for every authenticated request: one indexed read, nothing more. */
