@@ -177,18 +177,21 @@ describe('every page at 375 px, in a real browser', () => {
 
   it('lets an admin see the coordinators of every house and remove one who left, after a second click', async () => {
     const leaving = await coordinator(site.api, 'hejmo');
-    const admin = await visitor(site, 'fr-BE');
+    const admin = await visitor(site, 'en-GB');
     await open(admin.page, '#/admin');
     await logIn(admin.page, ADMIN.email, ADMIN.password);
-    const table = admin.page.getByRole('table', { name: 'Coordinateurs' });
-    const row = table.locator(`tr[data-user="${leaving.id}"]`);
-    expect(await row.locator('td').allTextContents()).toEqual(['Hejmo', 'Coordinator hejmo', leaving.email, expect.any(String)]);
+    const list = admin.page.getByRole('list', { name: 'Coordinators' });
+    const card = list.locator(`li[data-user="${leaving.id}"]`);
+    expect(await card.getByRole('heading', { level: 3 }).textContent()).toBe('Coordinator hejmo');
+    expect(await card.textContent()).toContain(leaving.email);
+    expect(await card.textContent()).toContain('Hejmo');
 
-    await row.getByRole('button', { name: 'Retirer…' }).click();
+    await card.getByRole('button', { name: 'Remove…' }).click();
     await expectFitsAndClean(admin);
-    await row.getByRole('button', { name: 'Effacer le compte de Coordinator hejmo' }).click();
-    await admin.page.getByText('Coordinator hejmo ne coordonne plus Hejmo ; son compte est effacé.').waitFor();
-    expect(await table.locator(`tr[data-user="${leaving.id}"]`).count()).toBe(0);
+    await screenshot(admin.page, 'en-admin-coordinators');
+    await card.getByRole('button', { name: 'Erase the account of Coordinator hejmo' }).click();
+    await admin.page.getByText('Coordinator hejmo no longer coordinates Hejmo; their account is erased.').waitFor();
+    expect(await list.locator(`li[data-user="${leaving.id}"]`).count()).toBe(0);
     expect((await site.api.post('/api/auth/login', { email: leaving.email, password: PASSWORD })).status).toBe(401);
     expect(admin.errors).toEqual([]);
     await admin.context.close();

@@ -2,7 +2,7 @@ import { api, get, post, session } from '../api.js';
 import { field, formData, h, select } from '../dom.js';
 import { t } from '../i18n.js';
 import { allHouses, houseName } from '../reference.js';
-import { actionButton, empty, flash, onSubmit, pageTitle, section } from '../ui.js';
+import { actionButton, badge, empty, flash, onSubmit, pageTitle, section } from '../ui.js';
 
 function pipelineTable(stage, counts) {
   return h(
@@ -45,17 +45,19 @@ function removeButton(user, refresh) {
   return h('div', { class: 'actions' }, ask, confirm);
 }
 
-function coordinatorsTable(users, refresh) {
+/** The coordinators as cards, as the other pages list their items: a table of e-mail addresses does not fit a phone. */
+function coordinatorList(users, refresh) {
   if (users.length === 0) return empty(t('admin.noCoordinators'));
   return h(
-    'table',
-    { class: 'table', id: 'coordinators', 'aria-label': t('admin.coordinators') },
-    h('thead', {}, h('tr', {}, [t('admin.house'), t('auth.name'), t('auth.email'), t('admin.actions')].map((text) => h('th', { scope: 'col' }, text)))),
-    h(
-      'tbody',
-      {},
-      users.map((user) =>
-        h('tr', { 'data-user': user.id }, h('td', {}, houseName(user.houseSlug)), h('td', {}, user.name), h('td', {}, user.email), h('td', {}, removeButton(user, refresh))),
+    'ul',
+    { class: 'cards', id: 'coordinators', 'aria-label': t('admin.coordinators') },
+    users.map((user) =>
+      h(
+        'li',
+        { class: 'card coordinator', 'data-user': user.id },
+        h('div', { class: 'card-head' }, h('h3', {}, user.name), badge(houseName(user.houseSlug), 'house')),
+        h('p', { class: 'meta email' }, user.email),
+        removeButton(user, refresh),
       ),
     ),
   );
@@ -86,7 +88,7 @@ export async function home({ refresh }) {
     {},
     pageTitle(t('admin.title')),
     section(t('admin.pipeline'), h('div', { class: 'tables' }, Object.entries(pipeline).map(([stage, counts]) => pipelineTable(stage, counts)))),
-    section(t('admin.coordinators'), coordinatorsTable(team, refresh)),
+    section(t('admin.coordinators'), coordinatorList(team, refresh)),
     section(t('admin.newCoordinator'), form),
     section(t('admin.queues'), h('p', {}, t('admin.queuesHint')), h('a', { class: 'btn btn-secondary', href: '/admin/queues', id: 'queues-link' }, t('admin.openQueues'))),
   );
