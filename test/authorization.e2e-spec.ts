@@ -45,6 +45,7 @@ const ROUTES: Record<string, Route> = {
     freshAccount: true,
     expected: { anonymous: 401, donor: 204, otherDonor: 204, volunteer: 204, coordHejmo: 403, coordChantevent: 403, admin: 403 },
   },
+  'GET /api/users': { method: 'GET', path: () => '/api/users?role=coordinator', expected: { ...all(403, 401), admin: 200 } },
   'POST /api/users': {
     method: 'POST',
     path: () => '/api/users',
