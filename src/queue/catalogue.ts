@@ -91,17 +91,26 @@ export const WORKER_RECOVERY = { lockDuration: 15_000, stalledInterval: 5_000, m
 
 /**
  * Jobs run at once per queue in one worker process. Optimisations are few and long (one per
- * category at a time anyway); placements are many and short, and mostly wait for PostgreSQL.
+ * category at a time anyway). A placement job mostly waits: its offer joins the next batch of its
+ * category, and each category places one batch at a time (PlacementService). A batch can only hold
+ * the jobs that are running, so this bounds the batches: with 8, under a campaign's backlog, the 8
+ * running jobs spread over 7 categories made batches of about one offer, and placement fell behind.
  */
 export const CONCURRENCY: Record<QueueName, number> = {
   [QueueName.Matching]: 2,
-  [QueueName.Placement]: 8,
+  [QueueName.Placement]: 64,
   [QueueName.Notifications]: 4,
   [QueueName.Pickups]: 4,
 };
 
-/** A worker's database pool: a connection for every job that may run at once, and two for the relay and the rest. */
-export const WORKER_POOL_SIZE = Object.values(CONCURRENCY).reduce((sum, n) => sum + n, 0) + 2;
+/**
+ * Database connections a queue's jobs hold at once, at most: one a job, except for placements,
+ * which use one for each category's batch and a moment of one for each job's lookup.
+ */
+const CONNECTIONS: Record<QueueName, number> = { ...CONCURRENCY, [QueueName.Placement]: 8 };
+
+/** A worker's database pool: the connections of every queue, and two for the relay and the rest. */
+export const WORKER_POOL_SIZE = Object.values(CONNECTIONS).reduce((sum, n) => sum + n, 0) + 2;
 
 export interface JobTuning {
   matchingDebounceMs: number;
