@@ -13,10 +13,12 @@ const UNLABELLED = `[...document.querySelectorAll('input, select, textarea')]
   .filter((el) => el.type !== 'hidden' && el.labels.length === 0 && !el.getAttribute('aria-label'))
   .map((el) => el.name || el.id)`;
 
-async function logIn(page: Page, email: string, password = PASSWORD) {
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
+const ENGLISH_LOGIN = { email: 'E-mail address', password: 'Password', submit: 'Log in' };
+
+async function logIn(page: Page, email: string, password = PASSWORD, labels = ENGLISH_LOGIN) {
+  await page.getByLabel(labels.email).fill(email);
+  await page.getByLabel(labels.password).fill(password);
+  await page.getByRole('button', { name: labels.submit }).click();
 }
 
 /** Windows on two weekdays ahead, 09:00–17:00 Brussels time, as the API takes them. */
@@ -193,6 +195,31 @@ describe('every page at 375 px, in a real browser', () => {
     await admin.page.getByText('Coordinator hejmo no longer coordinates Hejmo; their account is erased.').waitFor();
     expect(await list.locator(`li[data-user="${leaving.id}"]`).count()).toBe(0);
     expect((await site.api.post('/api/auth/login', { email: leaving.email, password: PASSWORD })).status).toBe(401);
+    expect(admin.errors).toEqual([]);
+    await admin.context.close();
+  });
+
+  it('lets an admin find a donor’s account by e-mail address and erase it, and says so when nothing matches', async () => {
+    const donor = await register(site.api, 'donor', { name: 'Griet Vermeulen' });
+    const admin = await visitor(site, 'nl-BE');
+    await open(admin.page, '#/admin');
+    await logIn(admin.page, ADMIN.email, ADMIN.password, { email: 'E-mailadres', password: 'Wachtwoord', submit: 'Aanmelden' });
+    const search = admin.page.getByRole('search');
+    await search.getByLabel('Naam of e-mailadres').fill('nobody-at-all@nowhere.example');
+    await search.getByRole('button', { name: 'Zoeken' }).click();
+    await admin.page.getByText('Geen enkel account komt overeen.').waitFor();
+
+    await search.getByLabel('Naam of e-mailadres').fill(donor.email.toUpperCase());
+    await search.getByRole('button', { name: 'Zoeken' }).click();
+    const card = admin.page.getByRole('list', { name: 'Gevonden accounts' }).locator(`li[data-user="${donor.id}"]`);
+    expect(await card.getByRole('heading', { level: 3 }).textContent()).toBe('Griet Vermeulen');
+    expect(await card.textContent()).toContain('schenker');
+    await expectFitsAndClean(admin);
+    await screenshot(admin.page, 'nl-admin-search');
+    await card.getByRole('button', { name: 'Verwijderen…' }).click();
+    await card.getByRole('button', { name: 'Het account van Griet Vermeulen wissen' }).click();
+    await admin.page.getByText('Het account van Griet Vermeulen is gewist.').waitFor();
+    expect((await site.api.post('/api/auth/login', { email: donor.email, password: PASSWORD })).status).toBe(401);
     expect(admin.errors).toEqual([]);
     await admin.context.close();
   });

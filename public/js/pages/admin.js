@@ -1,5 +1,5 @@
 import { api, get, post, session } from '../api.js';
-import { field, formData, h, select } from '../dom.js';
+import { append, field, formData, h, select } from '../dom.js';
 import { t } from '../i18n.js';
 import { allHouses, houseName } from '../reference.js';
 import { actionButton, badge, empty, flash, onSubmit, pageTitle, section } from '../ui.js';
@@ -25,13 +25,17 @@ async function coordinators() {
   return all.sort((a, b) => houseName(a.houseSlug).localeCompare(houseName(b.houseSlug)) || a.name.localeCompare(b.name));
 }
 
-/** Removing a coordinator who left erases their account (their personal data), after a second click. */
-function removeButton(user, refresh) {
+/**
+ * Erasing an account (a coordinator who left, a donor who asks for it by e-mail) after a second
+ * click: their personal data goes, the anonymised history stays. An admin's account is not erased so.
+ */
+function eraseButton(user, refresh) {
+  if (user.role === 'admin') return null;
   const confirm = actionButton(
     t('admin.removeConfirm', { name: user.name }),
     async () => {
       await api('DELETE', `/api/users/${user.id}`);
-      flash(t('admin.removed', { name: user.name, house: houseName(user.houseSlug) }));
+      flash(user.role === 'coordinator' ? t('admin.removed', { name: user.name, house: houseName(user.houseSlug) }) : t('admin.erased', { name: user.name }));
       await refresh();
     },
     { class: 'btn btn-danger', hidden: true, 'data-action': 'remove-confirm' },
@@ -45,22 +49,42 @@ function removeButton(user, refresh) {
   return h('div', { class: 'actions' }, ask, confirm);
 }
 
-/** The coordinators as cards, as the other pages list their items: a table of e-mail addresses does not fit a phone. */
-function coordinatorList(users, refresh) {
-  if (users.length === 0) return empty(t('admin.noCoordinators'));
+/** Accounts as cards, as the other pages list their items: a table of e-mail addresses does not fit a phone. */
+function accountList(users, attrs, refresh) {
   return h(
     'ul',
-    { class: 'cards', id: 'coordinators', 'aria-label': t('admin.coordinators') },
+    { class: 'cards', ...attrs },
     users.map((user) =>
       h(
         'li',
-        { class: 'card coordinator', 'data-user': user.id },
-        h('div', { class: 'card-head' }, h('h3', {}, user.name), badge(houseName(user.houseSlug), 'house')),
+        { class: 'card account', 'data-user': user.id },
+        h('div', { class: 'card-head' }, h('h3', {}, user.name), user.houseSlug ? badge(houseName(user.houseSlug), 'house') : badge(t(`roles.${user.role}`), 'role')),
         h('p', { class: 'meta email' }, user.email),
-        removeButton(user, refresh),
+        eraseButton(user, refresh),
       ),
     ),
   );
+}
+
+/** Finds an account by part of its name or e-mail address: for a person who asks, by mail or phone, to be erased. */
+function accountSearch(refresh) {
+  const results = h('div', { id: 'account-results', 'aria-live': 'polite' });
+  const form = h(
+    'form',
+    { class: 'form', id: 'find-account', role: 'search' },
+    field(t('admin.search'), h('input', { type: 'search', name: 'q', required: true, maxlength: 100 }), t('admin.searchHint')),
+    h('button', { type: 'submit', class: 'btn btn-secondary' }, t('admin.searchButton')),
+  );
+  onSubmit(form, async () => {
+    const { q } = formData(form);
+    const page = await get(`/api/users?q=${encodeURIComponent(q)}&limit=20`);
+    results.replaceChildren();
+    append(results, [
+      page.items.length ? accountList(page.items, { 'aria-label': t('admin.found') }, refresh) : empty(t('admin.noAccounts')),
+      page.nextCursor ? h('p', { class: 'hint' }, t('admin.moreAccounts')) : null,
+    ]);
+  });
+  return h('div', {}, form, results);
 }
 
 export async function home({ refresh }) {
@@ -88,7 +112,11 @@ export async function home({ refresh }) {
     {},
     pageTitle(t('admin.title')),
     section(t('admin.pipeline'), h('div', { class: 'tables' }, Object.entries(pipeline).map(([stage, counts]) => pipelineTable(stage, counts)))),
-    section(t('admin.coordinators'), coordinatorList(team, refresh)),
+    section(
+      t('admin.coordinators'),
+      team.length ? accountList(team, { id: 'coordinators', 'aria-label': t('admin.coordinators') }, refresh) : empty(t('admin.noCoordinators')),
+    ),
+    section(t('admin.findAccount'), accountSearch(refresh)),
     section(t('admin.newCoordinator'), form),
     section(t('admin.queues'), h('p', {}, t('admin.queuesHint')), h('a', { class: 'btn btn-secondary', href: '/admin/queues', id: 'queues-link' }, t('admin.openQueues'))),
   );
