@@ -1,4 +1,5 @@
 import { badRequest, conflict, forbidden } from '../../common/errors/domain-error';
+import { unknownHouse } from '../users/users.errors';
 
 export const notYourHouse = () =>
   forbidden('Only the coordinators of this house and admins may change its needs', 'NOT_YOUR_HOUSE');
@@ -6,4 +7,4 @@ export const needNotOpen = (status: string) => conflict('NEED_NOT_OPEN', `The ne
 export const quantityBelowAllocated = (allocated: number) =>
   conflict('QUANTITY_BELOW_ALLOCATED', `quantity cannot be lower than the ${allocated} already promised to this need`, { allocated }, 'QUANTITY_BELOW_ALLOCATED_NEED');
 export const neededByInPast = () => badRequest('NEEDED_BY_IN_PAST', 'neededBy must be today or a later day');
-export const unknownHouseFilter = (slug: string) => badRequest('UNKNOWN_HOUSE', `house "${slug}" is not a house`, { field: 'house', slug });
+export const unknownHouseFilter = (slug: string) => unknownHouse(slug, 'house');
