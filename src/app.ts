@@ -13,7 +13,6 @@ import { registerSecurityHeaders, registerWebPages } from './web/web-pages';
 import { QueueDashboardAccess } from './modules/queue-dashboard/queue-dashboard.access';
 import { BODY_LIMIT_BYTES } from './common/http/limits';
 
-
 export function createAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,

@@ -83,10 +83,10 @@ export class PlacementService {
   async placeOffer(offerId: string): Promise<PlacementOutcome> {
     const [offer] = await prepared<{ category_code: string }>(this.dataSource, 'placement-offer-category', `SELECT category_code FROM offers WHERE id = $1`, [offerId]);
     if (!offer) return NOTHING;
-    let batch = this.batches.get(offer.category_code);
-    if (!batch) this.batches.set(offer.category_code, (batch = { waiting: [], busy: false }));
+    const batch = this.batches.get(offer.category_code) ?? { waiting: [], busy: false };
+    this.batches.set(offer.category_code, batch);
     const requestId = currentRequestId();
-    const outcome = new Promise<PlacementOutcome>((done, failed) => (batch as { waiting: Waiting[] }).waiting.push({ offerId, requestId, done, failed }));
+    const outcome = new Promise<PlacementOutcome>((done, failed) => batch.waiting.push({ offerId, requestId, done, failed }));
     if (!batch.busy) void this.drain(offer.category_code, batch);
     return outcome;
   }
